@@ -1,0 +1,47 @@
+package dev.serverlessapp.support;
+
+import dev.serverlessapp.support.aws.AwsClientsConfiguration;
+import dev.serverlessapp.support.idempotency.IdempotencyProperties;
+import dev.serverlessapp.support.idempotency.IdempotencyStore;
+import dev.serverlessapp.support.problem.ProblemExceptionHandler;
+import dev.serverlessapp.support.table.TableProperties;
+import dev.serverlessapp.support.table.TableProvisioner;
+import java.time.Clock;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+import tools.jackson.databind.json.JsonMapper;
+
+/** What every function gets: the clock, idempotency on the app table, and problem-detail errors. */
+@AutoConfiguration(after = AwsClientsConfiguration.class)
+@EnableConfigurationProperties({TableProperties.class, IdempotencyProperties.class})
+public class FunctionSupportConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    IdempotencyStore idempotencyStore(DynamoDbAsyncClient dynamo, TableProperties table,
+            IdempotencyProperties idempotency, Clock clock) {
+        return new IdempotencyStore(dynamo, table.name(), idempotency.lease(), clock);
+    }
+
+    @Bean
+    ProblemExceptionHandler problemExceptionHandler(JsonMapper json) {
+        return new ProblemExceptionHandler(json);
+    }
+
+    /** Local runs and tests create the table before the app takes traffic. */
+    @Bean
+    @ConditionalOnProperty(name = "app.table.create-if-missing", havingValue = "true")
+    SmartInitializingSingleton appTableProvisioner(DynamoDbAsyncClient dynamo, TableProperties table) {
+        return () -> TableProvisioner.ensureTable(dynamo, table.name(), table.createTimeout()).join();
+    }
+}

@@ -1,0 +1,55 @@
+package dev.serverlessapp.support.cloudevents;
+
+import dev.serverlessapp.support.idempotency.IdempotencyStore;
+import dev.serverlessapp.support.problem.Problems;
+import io.cloudevents.CloudEvent;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Mono;
+
+/**
+ * Serves a {@link CloudEventFunction} on {@code POST /}, the path Knative delivers to. Each event has
+ * its effect once per CloudEvent {@code source}+{@code id}: a redelivery gets the first answer again.
+ */
+public final class CloudEventRoutes {
+
+    private static final Logger log = LoggerFactory.getLogger(CloudEventRoutes.class);
+
+    private CloudEventRoutes() {
+    }
+
+    public static RouterFunction<ServerResponse> route(CloudEventFunction function, IdempotencyStore idempotency,
+            Duration keepFor) {
+        return RouterFunctions.route().POST("/", request -> handle(request, function, idempotency, keepFor)).build();
+    }
+
+    private static Mono<ServerResponse> handle(ServerRequest request, CloudEventFunction function,
+            IdempotencyStore idempotency, Duration keepFor) {
+        return CloudEventHttp.read(request)
+                .flatMap(event -> idempotency
+                        .once(EventKeys.of(event), keepFor, () -> function.apply(event)
+                                .map(ReplyCodec::encode)
+                                .defaultIfEmpty(ReplyCodec.NO_REPLY))
+                        .doOnSuccess(stored -> log.info("Handled event type={} source={} id={} reply={}",
+                                event.getType(), event.getSource(), event.getId(), !stored.isEmpty())))
+                .flatMap(stored -> stored.isEmpty()
+                        ? CloudEventHttp.noReply()
+                        : CloudEventHttp.reply(ReplyCodec.decode(stored)))
+                .onErrorResume(error -> Problems.respond(error));
+    }
+
+    /** The idempotency key of an event: its source and id, which together identify it (CloudEvents spec). */
+    static final class EventKeys {
+        private EventKeys() {
+        }
+
+        static IdempotencyStore.Key of(CloudEvent event) {
+            return IdempotencyStore.Key.of("event", event.getSource() + " " + event.getId(), "");
+        }
+    }
+}

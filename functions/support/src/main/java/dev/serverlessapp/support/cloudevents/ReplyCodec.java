@@ -1,0 +1,27 @@
+package dev.serverlessapp.support.cloudevents;
+
+import io.cloudevents.CloudEvent;
+import io.cloudevents.core.format.EventFormat;
+import io.cloudevents.core.provider.EventFormatProvider;
+import io.cloudevents.jackson.JsonFormat;
+import java.nio.charset.StandardCharsets;
+
+/** Stores a reply event as structured JSON, so a redelivered event gets the same reply back. */
+final class ReplyCodec {
+
+    /** Stored for a handled event that had no reply. */
+    static final String NO_REPLY = "";
+
+    private static final EventFormat FORMAT = EventFormatProvider.getInstance().resolveFormat(JsonFormat.CONTENT_TYPE);
+
+    private ReplyCodec() {
+    }
+
+    static String encode(CloudEvent event) {
+        return new String(FORMAT.serialize(event), StandardCharsets.UTF_8);
+    }
+
+    static CloudEvent decode(String stored) {
+        return stored.isEmpty() ? null : FORMAT.deserialize(stored.getBytes(StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,102 @@
+package dev.serverlessapp.support.problem;
+
+import dev.serverlessapp.support.idempotency.IdempotencyInProgressException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.web.ErrorResponse;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Mono;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+
+/**
+ * The one place that maps an error to its RFC 9457 answer. The 4xx/5xx split is the contract with
+ * Knative: 4xx (other than 404, 408, 409, 429) goes to the dead-letter sink, 5xx is retried.
+ */
+public final class Problems {
+
+    private static final Logger log = LoggerFactory.getLogger(Problems.class);
+
+    private Problems() {
+    }
+
+    public static Mono<ServerResponse> respond(Throwable error) {
+        ProblemDetail problem = of(error);
+        return ServerResponse.status(problem.getStatus())
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .bodyValue(asMap(problem));
+    }
+
+    public static ProblemDetail of(Throwable error) {
+        ProblemDetail problem = switch (error) {
+            case PermanentFailure failure -> problem(failure.status(), failure.title(), failure.getMessage());
+            case IdempotencyInProgressException busy ->
+                    problem(HttpStatus.CONFLICT, "Already in progress", busy.getMessage());
+            case TransientFailure failure -> transientProblem(failure.getMessage(), failure);
+            case SdkClientException client -> transientProblem("A backend could not be reached", client);
+            case AwsServiceException service when isTransient(service) ->
+                    transientProblem("A backend is unavailable", service);
+            case ErrorResponse response -> fromErrorResponse(response);
+            default -> unexpected(error);
+        };
+        if (problem.getStatus() >= 500) {
+            log.warn("Answering {}: {}", problem.getStatus(), problem.getDetail(), error);
+        } else {
+            log.info("Answering {}: {}", problem.getStatus(), problem.getDetail());
+        }
+        return problem;
+    }
+
+    static boolean isTransient(AwsServiceException error) {
+        return error.statusCode() >= 500 || error.isThrottlingException() || error.statusCode() == 0;
+    }
+
+    public static ProblemDetail problem(HttpStatusCode status, String title, String detail) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+        problem.setTitle(title);
+        return problem;
+    }
+
+    /** RFC 9457 members first, then the extension members, as a plain map for any JSON writer. */
+    public static Map<String, Object> asMap(ProblemDetail problem) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        // RFC 9457: an absent type means "about:blank".
+        map.put("type", problem.getType() == null ? "about:blank" : problem.getType().toString());
+        map.put("title", problem.getTitle());
+        map.put("status", problem.getStatus());
+        if (problem.getDetail() != null) {
+            map.put("detail", problem.getDetail());
+        }
+        if (problem.getInstance() != null) {
+            map.put("instance", problem.getInstance().toString());
+        }
+        if (problem.getProperties() != null) {
+            map.putAll(problem.getProperties());
+        }
+        return map;
+    }
+
+    private static ProblemDetail transientProblem(String detail, Throwable cause) {
+        return problem(HttpStatus.SERVICE_UNAVAILABLE, "Temporarily unavailable", detail);
+    }
+
+    private static ProblemDetail fromErrorResponse(ErrorResponse response) {
+        ProblemDetail body = response.getBody();
+        ProblemDetail problem = problem(response.getStatusCode(), body.getTitle(), body.getDetail());
+        if (body.getProperties() != null) {
+            body.getProperties().forEach(problem::setProperty);
+        }
+        return problem;
+    }
+
+    private static ProblemDetail unexpected(Throwable error) {
+        // Say nothing of the internals to the caller; the log has the stack trace.
+        return problem(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error", "The request could not be handled");
+    }
+}

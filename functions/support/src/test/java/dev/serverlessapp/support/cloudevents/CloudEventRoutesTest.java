@@ -1,0 +1,167 @@
+package dev.serverlessapp.support.cloudevents;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.serverlessapp.support.table.AppTable;
+import dev.serverlessapp.testsupport.Backends;
+import dev.serverlessapp.testsupport.LocalBackends;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/**
+ * The CloudEvents binding over real HTTP, in both content modes, with idempotency on dynalite. As in
+ * the sdk-java spring-reactive example, each test posts a request and checks the ce-* headers back.
+ */
+@SpringBootTest(classes = EchoFunctionApp.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@AutoConfigureWebTestClient
+class CloudEventRoutesTest {
+
+    static final String TABLE = "support-" + UUID.randomUUID();
+
+    @DynamicPropertySource
+    static void backends(DynamicPropertyRegistry registry) {
+        LocalBackends backends = LocalBackends.shared();
+        backends.springProperties(Backends.Service.DYNAMODB).forEach((name, value) -> registry.add(name, () -> value));
+        backends.clients().createTable(AppTable.createTableRequest(TABLE));
+        registry.add("app.table.name", () -> TABLE);
+    }
+
+    @Autowired
+    WebTestClient http;
+
+    @BeforeEach
+    void resetCalls() {
+        EchoFunctionApp.calls.set(0);
+    }
+
+    @Test
+    void binaryModeEventGetsBinaryReply() {
+        String id = UUID.randomUUID().toString();
+        http.post().uri("/")
+                .header("ce-specversion", "1.0").header("ce-id", id).header("ce-source", "/test")
+                .header("ce-type", "test.echo")
+                .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"hello\":\"world\"}")
+                .exchange()
+                .expectStatus().isOk()
+                .expectHeader().valueEquals("ce-id", "reply-" + id)
+                .expectHeader().valueEquals("ce-type", "test.echoed")
+                .expectHeader().valueEquals("ce-source", "/echo")
+                .expectBody().json("{\"hello\":\"world\"}");
+    }
+
+    @Test
+    void structuredModeEventGetsBinaryReply() {
+        String id = UUID.randomUUID().toString();
+        http.post().uri("/")
+                .contentType(MediaType.parseMediaType("application/cloudevents+json"))
+                .bodyValue("""
+                        {"specversion":"1.0","id":"%s","source":"/test","type":"test.echo",
+                         "datacontenttype":"application/json","data":{"n":1}}""".formatted(id))
+                .exchange()
+                .expectStatus().isOk()
+                .expectHeader().valueEquals("ce-id", "reply-" + id)
+                .expectHeader().valueEquals("ce-specversion", "1.0")
+                .expectBody().json("{\"n\":1}");
+    }
+
+    @Test
+    void eventWithoutReplyGets202AndNoCeHeaders() {
+        http.post().uri("/")
+                .header("ce-specversion", "1.0").header("ce-id", UUID.randomUUID().toString())
+                .header("ce-source", "/test").header("ce-type", "test.silent")
+                .exchange()
+                .expectStatus().isAccepted()
+                .expectHeader().doesNotExist("ce-id")
+                .expectHeader().doesNotExist("ce-type");
+    }
+
+    @Test
+    void redeliveredEventHasItsEffectOnceAndGetsTheSameReply() {
+        String id = UUID.randomUUID().toString();
+        for (int delivery = 0; delivery < 3; delivery++) {
+            http.post().uri("/")
+                    .header("ce-specversion", "1.0").header("ce-id", id).header("ce-source", "/test")
+                    .header("ce-type", "test.echo")
+                    .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"a\":1}")
+                    .exchange()
+                    .expectStatus().isOk()
+                    .expectHeader().valueEquals("ce-id", "reply-" + id);
+        }
+        assertThat(EchoFunctionApp.calls).hasValue(1);
+    }
+
+    @Test
+    void sameIdFromAnotherSourceIsAnotherEvent() {
+        String id = UUID.randomUUID().toString();
+        for (String source : new String[] {"/a", "/b"}) {
+            http.post().uri("/")
+                    .header("ce-specversion", "1.0").header("ce-id", id).header("ce-source", source)
+                    .header("ce-type", "test.silent")
+                    .exchange().expectStatus().isAccepted();
+        }
+        assertThat(EchoFunctionApp.calls).hasValue(2);
+    }
+
+    @Test
+    void requestThatIsNotACloudEventGets400NamingWhatIsMissing() {
+        http.post().uri("/")
+                .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"just\":\"json\"}")
+                .exchange()
+                .expectStatus().isBadRequest()
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody()
+                .jsonPath("$.status").isEqualTo(400)
+                .jsonPath("$.detail").value(detail -> assertThat((String) detail).contains("ce-specversion"));
+        assertThat(EchoFunctionApp.calls).hasValue(0);
+    }
+
+    @Test
+    void eventWithoutIdGets400NamingTheAttribute() {
+        http.post().uri("/")
+                .header("ce-specversion", "1.0").header("ce-source", "/test").header("ce-type", "test.echo")
+                .exchange()
+                .expectStatus().isBadRequest()
+                .expectBody()
+                .jsonPath("$.detail").value(detail -> assertThat((String) detail).containsIgnoringCase("id"));
+    }
+
+    @Test
+    void permanentFailureGets4xxSoKnativeDeadLettersIt() {
+        http.post().uri("/")
+                .header("ce-specversion", "1.0").header("ce-id", UUID.randomUUID().toString())
+                .header("ce-source", "/test").header("ce-type", "test.poison")
+                .exchange()
+                .expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.title").isEqualTo("Poison");
+    }
+
+    @Test
+    void transientFailureGets503AndTheRetryRunsAgain() {
+        String id = UUID.randomUUID().toString();
+        for (int delivery = 0; delivery < 2; delivery++) {
+            http.post().uri("/")
+                    .header("ce-specversion", "1.0").header("ce-id", id).header("ce-source", "/test")
+                    .header("ce-type", "test.flaky")
+                    .exchange()
+                    .expectStatus().isEqualTo(503);
+        }
+        // A failed run releases its claim, so the retry is handled, not answered from the record.
+        assertThat(EchoFunctionApp.calls).hasValue(2);
+    }
+
+    @Test
+    void unknownPathGetsProblemDetail() {
+        http.get().uri("/nowhere").exchange()
+                .expectStatus().isNotFound()
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody().jsonPath("$.status").isEqualTo(404);
+    }
+}

@@ -1,0 +1,40 @@
+package dev.serverlessapp.support.cloudevents;
+
+import dev.serverlessapp.support.idempotency.IdempotencyStore;
+import dev.serverlessapp.support.problem.PermanentFailure;
+import dev.serverlessapp.support.problem.TransientFailure;
+import io.cloudevents.core.builder.CloudEventBuilder;
+import java.net.URI;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.context.annotation.Bean;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Mono;
+
+/** A function for testing the binding: it answers each event type in one of the ways a function can. */
+@SpringBootApplication
+class EchoFunctionApp {
+
+    static final AtomicInteger calls = new AtomicInteger();
+
+    @Bean
+    RouterFunction<ServerResponse> routes(IdempotencyStore idempotency) {
+        return CloudEventRoutes.route(event -> {
+            calls.incrementAndGet();
+            return switch (event.getType()) {
+                case "test.echo" -> Mono.just(CloudEventBuilder.v1()
+                        .withId("reply-" + event.getId())
+                        .withSource(URI.create("/echo"))
+                        .withType("test.echoed")
+                        .withData("application/json", event.getData() == null ? new byte[0] : event.getData().toBytes())
+                        .build());
+                case "test.silent" -> Mono.empty();
+                case "test.poison" -> Mono.error(new PermanentFailure("Poison", "This event can never succeed", null));
+                case "test.flaky" -> Mono.error(new TransientFailure("The backend is down", null));
+                default -> Mono.error(new IllegalStateException("unexpected"));
+            };
+        }, idempotency, Duration.ofHours(1));
+    }
+}

@@ -1,0 +1,81 @@
+package dev.serverlessapp.testsupport;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A server run as a child process, listening on a loopback port. Its output goes to a log file, and
+ * it is stopped with the JVM, so no process outlives the tests.
+ */
+public final class ChildProcess implements AutoCloseable {
+
+    private final String name;
+    private final Process process;
+    private final int port;
+    private final Path log;
+
+    private ChildProcess(String name, Process process, int port, Path log) {
+        this.name = name;
+        this.process = process;
+        this.port = port;
+        this.log = log;
+    }
+
+    public static ChildProcess start(String name, List<String> command, int port, Duration timeout) {
+        try {
+            Path log = Files.createTempFile(name + "-", ".log");
+            Process process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .start();
+            ChildProcess child = new ChildProcess(name, process, port, log);
+            Runtime.getRuntime().addShutdownHook(new Thread(child::close, "stop-" + name));
+            try {
+                Ports.awaitListening(port, process, timeout, name);
+            } catch (IllegalStateException e) {
+                child.close();
+                throw new IllegalStateException(e.getMessage() + "; its output:\n" + child.output(), e);
+            }
+            return child;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not start " + name + ": " + command.getFirst() + " failed", e);
+        }
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String output() {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            return "(no output: " + e.getMessage() + ")";
+        }
+    }
+
+    @Override
+    public void close() {
+        process.descendants().forEach(ProcessHandle::destroy);
+        process.destroy();
+        try {
+            if (!process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name + " (pid " + process.pid() + ", port " + port + ")";
+    }
+}
