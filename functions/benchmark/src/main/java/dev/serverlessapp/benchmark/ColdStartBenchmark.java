@@ -1,0 +1,177 @@
+package dev.serverlessapp.benchmark;
+
+import dev.serverlessapp.testsupport.Ports;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * Cold start and footprint of every function module, against a bare Reactor Netty server, in one
+ * run on one JDK. Run from the repository root after packaging (README, "Benchmarks"):
+ * <pre>./mvnw -B -q verify -pl functions/benchmark -am -DskipTests -Pbenchmark -Dbenchmark.args="--runs=5"</pre>
+ * Options: {@code --runs} (rounds, 5), {@code --requests} (per load, 300), {@code --concurrency} (8),
+ * {@code --functions} (comma-separated, default every function module), {@code --variants}
+ * ({@code floor,jar,jib_default,image}), {@code --out} (the Markdown report,
+ * functions/benchmark/target/benchmark-results.md).
+ * <p>
+ * Each round launches the floor once and every function in every variant, one process at a time.
+ * Ratios are taken within a round, so a machine that is busier in one round than another skews
+ * the absolute figures more than the ratios.
+ */
+public final class ColdStartBenchmark {
+
+    private final Map<String, String> options;
+    private final Fixtures fixtures = new Fixtures();
+    private final Path scratch;
+    private final Path logs;
+    /** Per variant key ("floor" or "function / variant"), one measurement per round. */
+    private final Map<String, List<Measurement>> results = new LinkedHashMap<>();
+
+    private ColdStartBenchmark(Map<String, String> options) throws IOException {
+        this.options = options;
+        this.scratch = Files.createDirectories(Path.of("functions/benchmark/target/benchmark"));
+        this.logs = Files.createDirectories(scratch.resolve("logs"));
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> options = new LinkedHashMap<>();
+        for (String arg : args) {
+            String[] pair = arg.replaceFirst("^--", "").split("=", 2);
+            options.put(pair[0], pair.length > 1 ? pair[1] : "true");
+        }
+        new ColdStartBenchmark(options).run();
+        System.exit(0);
+    }
+
+    private int option(String name, int fallback) {
+        return Integer.parseInt(options.getOrDefault(name, Integer.toString(fallback)));
+    }
+
+    private void run() throws Exception {
+        int runs = option("runs", 5);
+        int requests = option("requests", 300);
+        int concurrency = option("concurrency", 8);
+        List<Variant> variants = Arrays.stream(options.getOrDefault("variants", "floor,jar,jib_default,image")
+                .split(",")).map(v -> Variant.valueOf(v.trim().toUpperCase())).toList();
+        Map<String, Scenario> functions = functions();
+        System.err.printf("Benchmark: %s on %s, %d runs, load %d requests x %d concurrent%n",
+                functions.keySet(), Runtime.version(), runs, requests, concurrency);
+
+        fixtures.start(requests + 1);
+        for (int round = 1; round <= runs; round++) {
+            if (variants.contains(Variant.FLOOR)) {
+                measure("floor", Variant.FLOOR, null, new Scenarios.EmailWorker(), round, requests, concurrency);
+            }
+            for (var function : functions.entrySet()) {
+                for (Variant variant : variants) {
+                    if (variant != Variant.FLOOR) {
+                        measure(function.getKey() + " / " + variant.label, variant,
+                                Path.of("functions", function.getKey()), function.getValue(), round, requests,
+                                concurrency);
+                    }
+                }
+            }
+        }
+        String report = report(runs, requests, concurrency);
+        Path out = Path.of(options.getOrDefault("out", scratch.resolveSibling("benchmark-results.md").toString()));
+        Files.writeString(out, report);
+        System.out.println(report);
+        System.err.println("Written to " + out);
+    }
+
+    /** Every function module that has been packaged; each must have a scenario. */
+    private Map<String, Scenario> functions() throws IOException {
+        List<String> wanted = options.containsKey("functions")
+                ? List.of(options.get("functions").split(","))
+                : null;
+        Map<String, Scenario> found = new LinkedHashMap<>();
+        try (var dirs = Files.list(Path.of("functions"))) {
+            for (Path dir : dirs.sorted().toList()) {
+                String name = dir.getFileName().toString();
+                boolean isFunction = Files.isRegularFile(dir.resolve("src/main/resources/application.yaml"));
+                if (!isFunction || (wanted != null && !wanted.contains(name))) {
+                    continue;
+                }
+                if (!Files.isRegularFile(Variant.imageLayout(dir).resolve("app.aot"))) {
+                    throw new IllegalStateException(name + " is not packaged with its AOT cache: run the "
+                            + "benchmark through Maven (see ColdStartBenchmark) so that the reactor packages it");
+                }
+                found.put(name, Scenarios.forFunction(name).orElseThrow(() -> new IllegalStateException(
+                        "No benchmark scenario for " + name + ": add its first request to Scenarios")));
+            }
+        }
+        return found;
+    }
+
+    private void measure(String key, Variant variant, Path functionDir, Scenario scenario, int round,
+            int requests, int concurrency) throws Exception {
+        String table = fixtures.freshTable();
+        Map<String, String> env = new LinkedHashMap<>(fixtures.environment(table));
+        env.putAll(scenario.environment(fixtures));
+        fixtures.clearMail();
+        String run = "r" + round + "-" + Instant.now().toEpochMilli();
+        Path log = logs.resolve(key.replaceAll("[^a-zA-Z0-9-]+", "_") + "-" + round + ".log");
+        int port = Ports.free();
+        try (Launch launch = Launch.start(variant.command(functionDir, scratch), env, port, log)) {
+            URI base = launch.base();
+            HttpRequest first = scenario.request(base, fixtures, run, 0);
+            double coldStart = launch.awaitFirstAnswer(first);
+            double idleRss = launch.idleRssMb();
+            Launch.Load load = launch.load(n -> scenario.request(base, fixtures, run, n + 1), requests, concurrency);
+            Measurement m = new Measurement(coldStart, idleRss, load.maxRssMb(), load.eventsPerSecond(),
+                    load.p50Millis(), load.p99Millis());
+            results.computeIfAbsent(key, k -> new ArrayList<>()).add(m);
+            System.err.printf("round %d  %-48s cold %6.0f ms  idle %5.0f MB  load %5.0f MB  %6.0f/s  p50 %5.1f ms  p99 %6.1f ms%n",
+                    round, key, coldStart, idleRss, load.maxRssMb(), load.eventsPerSecond(), load.p50Millis(),
+                    load.p99Millis());
+        }
+    }
+
+    private String report(int runs, int requests, int concurrency) {
+        StringBuilder out = new StringBuilder();
+        out.append("Run ").append(Instant.now()).append(" on JDK ").append(Runtime.version()).append(", ")
+                .append(Runtime.getRuntime().availableProcessors()).append(" CPUs, ").append(runs)
+                .append(" rounds; load ").append(requests).append(" requests, ").append(concurrency)
+                .append(" in flight; every JVM with ").append(Variant.CONTAINER_MEMORY).append(".\n")
+                .append("Median (min–max) over the rounds. Ratios are to the floor in the same round.\n\n");
+        out.append("| function / variant | cold start ms | × floor | idle RSS MB | × floor | RSS under load MB "
+                + "| × floor | events/s | × floor | p50 ms | × floor | p99 ms | × floor |\n");
+        out.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        List<Measurement> floor = results.get("floor");
+        for (var entry : results.entrySet()) {
+            List<Measurement> ms = entry.getValue();
+            out.append("| ").append(entry.getKey());
+            cell(out, ms, floor, Measurement::coldStartMillis, "%.0f");
+            cell(out, ms, floor, Measurement::idleRssMb, "%.0f");
+            cell(out, ms, floor, Measurement::loadRssMb, "%.0f");
+            cell(out, ms, floor, Measurement::eventsPerSecond, "%.0f");
+            cell(out, ms, floor, Measurement::p50Millis, "%.1f");
+            cell(out, ms, floor, Measurement::p99Millis, "%.1f");
+            out.append(" |\n");
+        }
+        return out.toString();
+    }
+
+    private static void cell(StringBuilder out, List<Measurement> ms, List<Measurement> floor,
+            ToDoubleFunction<Measurement> metric, String pattern) {
+        out.append(" | ").append(Stats.of(ms.stream().map(metric::applyAsDouble).toList()).format(pattern));
+        if (floor == null) {
+            out.append(" | –");
+            return;
+        }
+        List<Double> ratios = new ArrayList<>();
+        for (int i = 0; i < Math.min(ms.size(), floor.size()); i++) {
+            ratios.add(metric.applyAsDouble(ms.get(i)) / metric.applyAsDouble(floor.get(i)));
+        }
+        out.append(" | ").append(Stats.of(ratios).format("%.2f"));
+    }
+}

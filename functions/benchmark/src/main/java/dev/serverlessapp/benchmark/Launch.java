@@ -1,0 +1,151 @@
+package dev.serverlessapp.benchmark;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntFunction;
+
+/**
+ * One launch: starts the process, sends the real request until the first 2xx (the cold start),
+ * reads the idle RSS, drives a short load while sampling RSS, then stops the process.
+ */
+final class Launch implements AutoCloseable {
+
+    private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
+    private static final Duration IDLE = Duration.ofSeconds(3);
+
+    private final Process process;
+    private final long launchedAt;
+    private final URI base;
+    private final Path log;
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2)).executor(Executors.newFixedThreadPool(2)).build();
+
+    private Launch(Process process, long launchedAt, int port, Path log) {
+        this.process = process;
+        this.launchedAt = launchedAt;
+        this.base = URI.create("http://127.0.0.1:" + port);
+        this.log = log;
+    }
+
+    static Launch start(Variant.Command command, Map<String, String> environment, int port, Path log) {
+        ProcessBuilder builder = new ProcessBuilder(command.arguments()).directory(command.directory().toFile())
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().putAll(environment);
+        builder.environment().put("PORT", Integer.toString(port));
+        try {
+            long launchedAt = System.nanoTime();
+            return new Launch(builder.start(), launchedAt, port, log);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not start " + command.arguments(), e);
+        }
+    }
+
+    URI base() {
+        return base;
+    }
+
+    /** Sends the request until it is answered 2xx; the time from launch to that answer, in ms. */
+    double awaitFirstAnswer(HttpRequest request) throws InterruptedException {
+        long deadline = launchedAt + START_TIMEOUT.toNanos();
+        String lastFailure = "no answer";
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("The process exited with " + process.exitValue() + "; see " + log);
+            }
+            try {
+                HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() / 100 == 2) {
+                    return (System.nanoTime() - launchedAt) / 1e6;
+                }
+                lastFailure = response.statusCode() + " " + response.body();
+                Thread.sleep(50);
+            } catch (ConnectException notListeningYet) {
+                Thread.sleep(5);
+            } catch (IOException e) {
+                lastFailure = e.toString();
+                Thread.sleep(20);
+            }
+        }
+        throw new IllegalStateException("No 2xx within " + START_TIMEOUT + ": " + lastFailure + "; see " + log);
+    }
+
+    /** Resident memory after a few quiet seconds, in MB. */
+    double idleRssMb() throws InterruptedException {
+        Thread.sleep(IDLE.toMillis());
+        return rssMb();
+    }
+
+    record Load(double eventsPerSecond, double p50Millis, double p99Millis, double maxRssMb) {
+    }
+
+    /** {@code count} requests, at most {@code concurrency} in flight; every answer must be 2xx. */
+    Load load(IntFunction<HttpRequest> requests, int count, int concurrency) throws InterruptedException {
+        Semaphore inFlight = new Semaphore(concurrency);
+        long[] latencies = new long[count];
+        AtomicLong failures = new AtomicLong();
+        List<CompletableFuture<?>> pending = new ArrayList<>();
+        double[] maxRss = {rssMb()};
+        var sampler = Executors.newSingleThreadScheduledExecutor();
+        sampler.scheduleAtFixedRate(() -> maxRss[0] = Math.max(maxRss[0], rssMb()), 50, 50, TimeUnit.MILLISECONDS);
+        long started = System.nanoTime();
+        for (int n = 0; n < count; n++) {
+            HttpRequest request = requests.apply(n);
+            inFlight.acquire();
+            long sent = System.nanoTime();
+            int index = n;
+            pending.add(http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
+                    .whenComplete((response, error) -> {
+                        latencies[index] = System.nanoTime() - sent;
+                        if (error != null || response.statusCode() / 100 != 2) {
+                            failures.incrementAndGet();
+                        }
+                        inFlight.release();
+                    }));
+        }
+        CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
+        double seconds = (System.nanoTime() - started) / 1e9;
+        sampler.shutdownNow();
+        if (failures.get() > 0) {
+            throw new IllegalStateException(failures.get() + " of " + count + " requests failed under load; see " + log);
+        }
+        return new Load(count / seconds, Stats.percentile(latencies, 50), Stats.percentile(latencies, 99), maxRss[0]);
+    }
+
+    double rssMb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("\\D", "")) / 1024.0;
+                }
+            }
+        } catch (IOException e) {
+            // The process is gone; the caller finds out from the process itself.
+        }
+        return Double.NaN;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(20, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+        }
+        http.close();
+    }
+}

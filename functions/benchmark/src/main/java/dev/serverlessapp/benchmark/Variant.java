@@ -1,0 +1,144 @@
+package dev.serverlessapp.benchmark;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+
+/**
+ * One way to start a process, and where. Every variant runs on the JDK that runs the benchmark, in
+ * a box the size of the functions' Knative limit: {@code -XX:MaxRAM} stands in for the container's
+ * memory limit, which is what the JVM sizes its heap (and picks its GC) from in the cluster.
+ */
+enum Variant {
+
+    /** A bare Reactor Netty server answering the same request: the floor. */
+    FLOOR("floor"),
+    /** The function as {@code java -jar}, with the JVM's defaults. */
+    JAR("java -jar"),
+    /** The function as Jib's default layout ran it before this work: class directories, no AOT cache. */
+    JIB_DEFAULT("image before (Jib default)"),
+    /** The function as its image runs it now: the extracted jar, jvm.args and the AOT cache. */
+    IMAGE("image (AOT cache)");
+
+    /** The functions' memory limit in the chart (values.yaml, resources.limits.memory). */
+    static final String CONTAINER_MEMORY = "-XX:MaxRAM=512m";
+
+    /** The JVM flags of Jib's default entrypoint before this work (the root pom's jvmFlags). */
+    static final List<String> JIB_DEFAULT_FLAGS = List.of("-XX:MaxRAMPercentage=75", "-XX:InitialRAMPercentage=50",
+            "-XX:+ExitOnOutOfMemoryError", "-XX:-UsePerfData");
+
+    final String label;
+
+    Variant(String label) {
+        this.label = label;
+    }
+
+    record Command(List<String> arguments, Path directory) {
+    }
+
+    /** The command for a function module directory ({@code functions/<name>}), or for the floor. */
+    Command command(Path functionDir, Path scratch) {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> args = new ArrayList<>(List.of(java, CONTAINER_MEMORY));
+        return switch (this) {
+            case FLOOR -> {
+                args.addAll(List.of("-cp", floorClassPath(), FloorServer.class.getName()));
+                yield new Command(args, scratch);
+            }
+            case JAR -> {
+                args.addAll(List.of("-jar", bootJar(functionDir).toString()));
+                yield new Command(args, functionDir);
+            }
+            case JIB_DEFAULT -> {
+                Path layout = jibDefaultLayout(functionDir, scratch.resolve("jib-" + functionDir.getFileName()));
+                args.addAll(JIB_DEFAULT_FLAGS);
+                args.addAll(List.of("-cp", "classes:libs/*", mainClass(bootJar(functionDir))));
+                yield new Command(args, layout);
+            }
+            case IMAGE -> {
+                // The image's entrypoint, from the image's working directory (functions/pom.xml).
+                args.addAll(List.of("@jvm.args", "-XX:AOTCache=app.aot", "-jar", "app.jar"));
+                yield new Command(args, imageLayout(functionDir));
+            }
+        };
+    }
+
+    static Path imageLayout(Path functionDir) {
+        return functionDir.resolve("target/image/app");
+    }
+
+    static Path bootJar(Path functionDir) {
+        try (var jars = Files.list(functionDir.resolve("target"))) {
+            return jars.filter(p -> p.toString().endsWith(".jar") && mainClassOrNull(p) != null).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("No Spring Boot jar in " + functionDir
+                            + "/target: package the function first"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static String mainClass(Path bootJar) {
+        return mainClassOrNull(bootJar);
+    }
+
+    private static String mainClassOrNull(Path jar) {
+        try (JarFile file = new JarFile(jar.toFile())) {
+            return file.getManifest() == null ? null : file.getManifest().getMainAttributes().getValue("Start-Class");
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** Jib's default layout, from the boot jar: classes and resources in a directory, dependencies as jars. */
+    private static Path jibDefaultLayout(Path functionDir, Path target) {
+        if (Files.isDirectory(target)) {
+            return target;
+        }
+        try (JarFile jar = new JarFile(bootJar(functionDir).toFile())) {
+            Enumeration<JarEntry> entries = jar.entries();
+            while (entries.hasMoreElements()) {
+                JarEntry entry = entries.nextElement();
+                String name = entry.getName();
+                Path out = name.startsWith("BOOT-INF/classes/")
+                        ? target.resolve("classes").resolve(name.substring("BOOT-INF/classes/".length()))
+                        : name.startsWith("BOOT-INF/lib/")
+                                ? target.resolve("libs").resolve(name.substring("BOOT-INF/lib/".length()))
+                                : null;
+                if (out == null || entry.isDirectory()) {
+                    continue;
+                }
+                Files.createDirectories(out.getParent());
+                try (InputStream in = jar.getInputStream(entry)) {
+                    Files.copy(in, out, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+            return target;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not lay out " + functionDir + " as Jib does", e);
+        }
+    }
+
+    /** Reactor Netty and what it needs, from this JVM's class path, plus this module's classes. */
+    private static String floorClassPath() {
+        List<String> entries = new ArrayList<>();
+        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            String name = Path.of(entry).getFileName().toString();
+            if (!entry.endsWith(".jar") || name.startsWith("reactor-") || name.startsWith("netty-")
+                    || name.startsWith("reactive-streams")) {
+                if (!entry.endsWith(".jar") && !entry.contains("benchmark")) {
+                    continue;
+                }
+                entries.add(entry);
+            }
+        }
+        return String.join(java.io.File.pathSeparator, entries);
+    }
+}
