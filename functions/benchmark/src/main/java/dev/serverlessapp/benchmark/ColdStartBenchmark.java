@@ -48,7 +48,13 @@ public final class ColdStartBenchmark {
             String[] pair = arg.replaceFirst("^--", "").split("=", 2);
             options.put(pair[0], pair.length > 1 ? pair[1] : "true");
         }
-        new ColdStartBenchmark(options).run();
+        try {
+            new ColdStartBenchmark(options).run();
+        } catch (Exception | Error e) {
+            e.printStackTrace();
+            // The backends run on non-daemon threads and child processes: stop them with the JVM.
+            System.exit(1);
+        }
         System.exit(0);
     }
 

@@ -45,13 +45,14 @@ enum Variant {
     }
 
     /** The command for a function module directory ({@code functions/<name>}), or for the floor. */
-    Command command(Path functionDir, Path scratch) {
+    Command command(Path function, Path scratch) {
+        Path functionDir = function == null ? null : function.toAbsolutePath();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> args = new ArrayList<>(List.of(java, CONTAINER_MEMORY));
         return switch (this) {
             case FLOOR -> {
                 args.addAll(List.of("-cp", floorClassPath(), FloorServer.class.getName()));
-                yield new Command(args, scratch);
+                yield new Command(args, scratch.toAbsolutePath());
             }
             case JAR -> {
                 args.addAll(List.of("-jar", bootJar(functionDir).toString()));
@@ -136,7 +137,7 @@ enum Variant {
                 if (!entry.endsWith(".jar") && !entry.contains("benchmark")) {
                     continue;
                 }
-                entries.add(entry);
+                entries.add(Path.of(entry).toAbsolutePath().toString());
             }
         }
         return String.join(java.io.File.pathSeparator, entries);
