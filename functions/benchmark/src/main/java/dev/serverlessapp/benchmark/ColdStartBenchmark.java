@@ -21,7 +21,9 @@ import java.util.function.ToDoubleFunction;
  * Options: {@code --runs} (rounds, 5), {@code --requests} (per load, 300), {@code --concurrency} (8),
  * {@code --functions} (comma-separated, default every function module), {@code --variants}
  * ({@code floor,jar,jib_default,image}), {@code --out} (the Markdown report,
- * functions/benchmark/target/benchmark-results.md).
+ * functions/benchmark/target/benchmark-results.md). To try a setting without rebuilding:
+ * {@code --flags} (JVM flags added to every function launch, space-separated) and {@code --env}
+ * (variables for every function, {@code NAME=value;NAME=value}).
  * <p>
  * Each round launches the floor once and every function in every variant, one process at a time.
  * Ratios are taken within a round, so a machine that is busier in one round than another skews
@@ -127,7 +129,12 @@ public final class ColdStartBenchmark {
         String run = "r" + round + "-" + Instant.now().toEpochMilli();
         Path log = logs.resolve(key.replaceAll("[^a-zA-Z0-9-]+", "_") + "-" + round + ".log");
         int port = Ports.free();
-        try (Launch launch = Launch.start(variant.command(functionDir, scratch), env, port, log)) {
+        Variant.Command command = variant.command(functionDir, scratch);
+        if (variant != Variant.FLOOR) {
+            env.putAll(extraEnvironment());
+            command = command.withFlags(extraFlags());
+        }
+        try (Launch launch = Launch.start(command, env, port, log)) {
             URI base = launch.base();
             HttpRequest first = scenario.request(base, fixtures, run, 0);
             double coldStart = launch.awaitFirstAnswer(first);
@@ -142,12 +149,30 @@ public final class ColdStartBenchmark {
         }
     }
 
+    private List<String> extraFlags() {
+        String flags = options.getOrDefault("flags", "").trim();
+        return flags.isEmpty() ? List.of() : List.of(flags.split("\\s+"));
+    }
+
+    private Map<String, String> extraEnvironment() {
+        Map<String, String> env = new LinkedHashMap<>();
+        for (String pair : options.getOrDefault("env", "").split(";")) {
+            if (pair.contains("=")) {
+                env.put(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));
+            }
+        }
+        return env;
+    }
+
     private String report(int runs, int requests, int concurrency) {
         StringBuilder out = new StringBuilder();
         out.append("Run ").append(Instant.now()).append(" on JDK ").append(Runtime.version()).append(", ")
                 .append(Runtime.getRuntime().availableProcessors()).append(" CPUs, ").append(runs)
                 .append(" rounds; load ").append(requests).append(" requests, ").append(concurrency)
-                .append(" in flight; every JVM with ").append(Variant.CONTAINER_MEMORY).append(".\n")
+                .append(" in flight; every JVM with ").append(Variant.CONTAINER_MEMORY)
+                .append(options.containsKey("flags") ? "; functions also with " + options.get("flags") : "")
+                .append(options.containsKey("env") ? "; functions' environment adds " + options.get("env") : "")
+                .append(".\n")
                 .append("Median (min–max) over the rounds. Ratios are to the floor in the same round.\n\n");
         out.append("| function / variant | cold start ms | × floor | idle RSS MB | × floor | RSS under load MB "
                 + "| × floor | events/s | × floor | p50 ms | × floor | p99 ms | × floor |\n");

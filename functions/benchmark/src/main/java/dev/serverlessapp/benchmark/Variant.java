@@ -42,6 +42,12 @@ enum Variant {
     }
 
     record Command(List<String> arguments, Path directory) {
+        /** The same command with more JVM flags, right after the java executable. */
+        Command withFlags(List<String> flags) {
+            List<String> all = new ArrayList<>(arguments);
+            all.addAll(1, flags);
+            return new Command(all, directory);
+        }
     }
 
     /** The command for a function module directory ({@code functions/<name>}), or for the floor. */
