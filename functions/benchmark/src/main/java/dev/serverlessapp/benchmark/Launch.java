@@ -48,6 +48,8 @@ final class Launch implements AutoCloseable {
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().putAll(environment);
         builder.environment().put("PORT", Integer.toString(port));
+        // Where a function serves the actuator on its own port, that port must not clash either.
+        builder.environment().put("MANAGEMENT_PORT", Integer.toString(dev.serverlessapp.testsupport.Ports.free()));
         try {
             long launchedAt = System.nanoTime();
             return new Launch(builder.start(), launchedAt, port, log);

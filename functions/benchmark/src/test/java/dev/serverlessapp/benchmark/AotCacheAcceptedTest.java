@@ -46,6 +46,7 @@ class AotCacheAcceptedTest {
                 "-Dspring.context.exit=onRefresh"));
         ProcessBuilder builder = new ProcessBuilder(command).directory(layout.toFile()).redirectErrorStream(true);
         builder.environment().put("PORT", "0");
+        builder.environment().put("MANAGEMENT_PORT", "0");
         builder.environment().put("S3_BUCKET", "aot-check");
         builder.environment().put("EMAIL_QUEUE_URL", "http://127.0.0.1:9324/000000000000/aot-check");
         Path log = Files.createTempFile("aot-" + function.getFileName(), ".log");
