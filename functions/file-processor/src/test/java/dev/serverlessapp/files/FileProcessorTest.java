@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.UUID;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeEach;
@@ -62,6 +63,8 @@ class FileProcessorTest {
         BACKENDS.clients().createTable(AppTable.createTableRequest(TABLE));
         BACKENDS.clients().createBucket(BUCKET);
         registry.add("app.table.name", () -> TABLE);
+        // Small enough that a test can upload an image above it.
+        registry.add("app.files.image-max-bytes", () -> "1MB");
     }
 
     @Autowired
@@ -82,7 +85,7 @@ class FileProcessorTest {
     @CsvSource({"png, image/png", "jpeg, image/jpeg", "gif, image/gif", "bmp, image/bmp"})
     void imageBecomesThumbnailNoLargerThan256Pixels(String format, String contentType) throws IOException {
         String key = dir + "photo." + format;
-        S3Notifications.Created upload = upload(key, image(1200, 800, format), contentType);
+        S3Notifications.Created upload = upload(key, image(600, 400, format), contentType);
 
         postBinary(http, id(), notification(upload))
                 .expectStatus().isOk()
@@ -101,6 +104,34 @@ class FileProcessorTest {
         assertThat(output.response().contentType()).isEqualTo(contentType);
         assertThat(output.response().contentLength()).isEqualTo(output.asByteArray().length);
         assertThat(output.response().metadata()).containsEntry("sha256", sha256(output.asByteArray()));
+    }
+
+    @Test
+    void imageAboveTheSizeCapIsCopiedNotDecoded() throws IOException {
+        // Noise does not compress: this PNG is about 3 MB, above the 1 MB cap set for this test.
+        byte[] png = noise(1000, 1000);
+        assertThat(png.length).isGreaterThan(1 << 20);
+        String key = dir + "huge.png";
+        S3Notifications.Created upload = upload(key, png, "image/png");
+
+        postBinary(http, id(), notification(upload)).expectStatus().isOk()
+                .expectBody().jsonPath("$.outputs[0].kind").isEqualTo("copy");
+
+        ResponseBytes<GetObjectResponse> output = s3.getObjectAsBytes(get -> get.bucket(BUCKET).key("processed/" + key));
+        assertThat(output.asByteArray()).isEqualTo(png);
+        assertThat(output.response().metadata()).containsEntry("sha256", sha256(png));
+    }
+
+    @Test
+    void fileNamedLikeAnImageThatIsNotOneIsCopied() {
+        byte[] notAnImage = "<html>surprise</html>".getBytes(StandardCharsets.UTF_8);
+        String key = dir + "cat.jpg";
+        S3Notifications.Created upload = upload(key, notAnImage, "image/jpeg");
+
+        postStructured(http, id(), notification(upload)).expectStatus().isOk()
+                .expectBody().jsonPath("$.outputs[0].kind").isEqualTo("copy");
+
+        assertThat(read("processed/" + key)).isEqualTo(notAnImage);
     }
 
     @Test
@@ -123,6 +154,17 @@ class FileProcessorTest {
         assertThat(output.response().contentType()).isEqualTo(inputType).startsWith("text/plain");
         assertThat(output.response().contentLength()).isEqualTo(text.length);
         assertThat(output.response().metadata()).containsEntry("sha256", sha256(text));
+    }
+
+    @Test
+    void emptyFileIsCopiedToo() {
+        String key = dir + "empty.log";
+        S3Notifications.Created upload = upload(key, new byte[0], "text/plain");
+
+        postBinary(http, id(), notification(upload)).expectStatus().isOk()
+                .expectBody().jsonPath("$.outputs[0].sha256").isEqualTo(sha256(new byte[0]));
+
+        assertThat(read("processed/" + key)).isEmpty();
     }
 
     @Test
@@ -307,6 +349,19 @@ class FileProcessorTest {
         graphics.dispose();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         assertThat(ImageIO.write(image, format, out)).isTrue();
+        return out.toByteArray();
+    }
+
+    static byte[] noise(int width, int height) throws IOException {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Random random = new Random(42);
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                image.setRGB(x, y, random.nextInt());
+            }
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(image, "png", out);
         return out.toByteArray();
     }
 
