@@ -7,6 +7,7 @@ import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -37,19 +38,26 @@ class FileProcessor implements CloudEventFunction {
 
     private static final Logger log = LoggerFactory.getLogger(FileProcessor.class);
 
+    /** Stored by the claim when an upload was skipped (deleted, overwritten): nothing to answer. */
+    private static final String NOTHING_WRITTEN = "";
+
     private final ObjectStore store;
     private final ProcessedFiles processed;
     private final Thumbnailer thumbnailer;
     private final long imageMaxBytes;
+    private final IdempotencyStore idempotency;
+    private final Duration claimFor;
     private final Clock clock;
     private final JsonMapper json;
 
     FileProcessor(ObjectStore store, ProcessedFiles processed, Thumbnailer thumbnailer, long imageMaxBytes,
-            Clock clock, JsonMapper json) {
+            IdempotencyStore idempotency, Duration claimFor, Clock clock, JsonMapper json) {
         this.store = store;
         this.processed = processed;
         this.thumbnailer = thumbnailer;
         this.imageMaxBytes = imageMaxBytes;
+        this.idempotency = idempotency;
+        this.claimFor = claimFor;
         this.clock = clock;
         this.json = json;
     }
@@ -75,14 +83,25 @@ class FileProcessor implements CloudEventFunction {
         }
     }
 
-    /** The business-key check: a version already processed is answered from its record, not redone. */
+    /**
+     * The business-key check: a version already processed is answered from its record, not redone.
+     * Two notifications of one version may arrive at once (S3 delivers at least once, the SQS source
+     * in parallel), so the version is also claimed while it is processed; the second gets a 409 and
+     * Knative retries it, by when the record is there.
+     */
     private Mono<ProcessedFile> processOnce(Upload upload) {
         return processed.find(upload)
                 .doOnNext(output -> log.info("Already processed {} into {}", upload, output.key()))
-                .switchIfEmpty(Mono.defer(() -> process(upload)
-                        .flatMap(output -> processed.record(upload, output, clock.instant()).thenReturn(output))
-                        .doOnNext(output -> log.info("Processed {} into {} ({}, {} bytes)",
-                                upload, output.key(), output.kind(), output.size()))));
+                .switchIfEmpty(Mono.defer(() -> idempotency
+                        .once(IdempotencyStore.Key.of("file", upload.fileKey() + "#" + upload.version(), ""), claimFor,
+                                () -> process(upload)
+                                        .flatMap(output -> processed.record(upload, output, clock.instant()).thenReturn(output))
+                                        .doOnNext(output -> log.info("Processed {} into {} ({}, {} bytes)",
+                                                upload, output.key(), output.kind(), output.size()))
+                                        .map(json::writeValueAsString)
+                                        .defaultIfEmpty(NOTHING_WRITTEN))
+                        .filter(stored -> !stored.equals(NOTHING_WRITTEN))
+                        .map(stored -> json.readValue(stored, ProcessedFile.class))));
     }
 
     private Mono<ProcessedFile> process(Upload upload) {

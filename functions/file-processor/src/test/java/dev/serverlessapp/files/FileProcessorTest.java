@@ -4,6 +4,7 @@ import static dev.serverlessapp.files.S3Notifications.notification;
 import static dev.serverlessapp.files.S3Notifications.postBinary;
 import static dev.serverlessapp.files.S3Notifications.postStructured;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.serverlessapp.support.idempotency.IdempotencyStore;
 import dev.serverlessapp.support.table.AppTable;
@@ -36,6 +37,7 @@ import org.springframework.http.MediaType;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
+import reactor.core.publisher.Sinks;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -69,6 +71,9 @@ class FileProcessorTest {
 
     @Autowired
     WebTestClient http;
+
+    @Autowired
+    IdempotencyStore idempotency;
 
     final S3Client s3 = BACKENDS.clients().s3();
     final DynamoDbClient dynamo = BACKENDS.clients().dynamo();
@@ -265,6 +270,26 @@ class FileProcessorTest {
     }
 
     @Test
+    void versionBeingProcessedByAnotherDeliveryGets409SoKnativeRetriesIt() {
+        String key = dir + "contended.txt";
+        S3Notifications.Created upload = upload(key, "contended".getBytes(StandardCharsets.UTF_8), "text/plain");
+        // Another delivery of the same version holds the claim while it works.
+        Sinks.One<String> otherDelivery = Sinks.one();
+        idempotency.once(IdempotencyStore.Key.of("file", "FILE#" + BUCKET + "/" + key + "#" + upload.eTag(), ""),
+                Duration.ofHours(1), otherDelivery::asMono).subscribe(ignored -> { }, ignored -> { });
+        await().until(() -> claimed(key, upload.eTag()));
+
+        postBinary(http, id(), notification(upload)).expectStatus().isEqualTo(409);
+        assertThat(keysUnder("processed/" + dir)).isEmpty();
+
+        // The other delivery fails and lets go; Knative's retry now does the work.
+        otherDelivery.tryEmitError(new IllegalStateException("crashed"));
+        await().until(() -> !claimed(key, upload.eTag()));
+        postBinary(http, id(), notification(upload)).expectStatus().isOk();
+        assertThat(read("processed/" + key)).isEqualTo("contended".getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
     void newVersionOfTheSameKeyIsProcessedAgain() {
         String key = dir + "draft.txt";
         S3Notifications.Created first = upload(key, "v1".getBytes(StandardCharsets.UTF_8), "text/plain");
@@ -323,6 +348,12 @@ class FileProcessorTest {
         String eTag = s3.putObject(put -> put.bucket(BUCKET).key(key).contentType(contentType), RequestBody.fromBytes(bytes))
                 .eTag().replace("\"", "");
         return new S3Notifications.Created(BUCKET, key, bytes.length, eTag);
+    }
+
+    boolean claimed(String key, String version) {
+        String pk = "IDEMPOTENCY#" + IdempotencyStore.sha256("file\nFILE#" + BUCKET + "/" + key + "#" + version);
+        return dynamo.getItem(get -> get.tableName(TABLE).consistentRead(true)
+                .key(Map.of("pk", AttributeValue.fromS(pk), "sk", AttributeValue.fromS("IDEMPOTENCY")))).hasItem();
     }
 
     byte[] read(String key) {
