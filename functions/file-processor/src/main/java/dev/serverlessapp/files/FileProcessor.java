@@ -83,25 +83,32 @@ class FileProcessor implements CloudEventFunction {
         }
     }
 
-    /**
-     * The business-key check: a version already processed is answered from its record, not redone.
-     * Two notifications of one version may arrive at once (S3 delivers at least once, the SQS source
-     * in parallel), so the version is also claimed while it is processed; the second gets a 409 and
-     * Knative retries it, by when the record is there.
-     */
+    /** The business-key check: a version already processed is answered from its record, not redone. */
     private Mono<ProcessedFile> processOnce(Upload upload) {
         return processed.find(upload)
                 .doOnNext(output -> log.info("Already processed {} into {}", upload, output.key()))
-                .switchIfEmpty(Mono.defer(() -> idempotency
-                        .once(IdempotencyStore.Key.of("file", upload.fileKey() + "#" + upload.version(), ""), claimFor,
-                                () -> process(upload)
-                                        .flatMap(output -> processed.record(upload, output, clock.instant()).thenReturn(output))
-                                        .doOnNext(output -> log.info("Processed {} into {} ({}, {} bytes)",
-                                                upload, output.key(), output.kind(), output.size()))
-                                        .map(json::writeValueAsString)
-                                        .defaultIfEmpty(NOTHING_WRITTEN))
-                        .filter(stored -> !stored.equals(NOTHING_WRITTEN))
-                        .map(stored -> json.readValue(stored, ProcessedFile.class))));
+                .switchIfEmpty(Mono.defer(() -> claimAndProcess(upload)));
+    }
+
+    /**
+     * Two notifications of one version may arrive at once (S3 delivers at least once, the SQS source
+     * in parallel), so the version is claimed while it is processed: the second gets a 409, Knative
+     * retries it, and by then the record is there.
+     */
+    private Mono<ProcessedFile> claimAndProcess(Upload upload) {
+        IdempotencyStore.Key version = IdempotencyStore.Key.of("file", upload.fileKey() + "#" + upload.version(), "");
+        return idempotency.once(version, claimFor, () -> processAndRecord(upload)
+                        .map(json::writeValueAsString)
+                        .defaultIfEmpty(NOTHING_WRITTEN))
+                .filter(stored -> !stored.equals(NOTHING_WRITTEN))
+                .map(stored -> json.readValue(stored, ProcessedFile.class));
+    }
+
+    private Mono<ProcessedFile> processAndRecord(Upload upload) {
+        return process(upload)
+                .flatMap(output -> processed.record(upload, output, clock.instant()).thenReturn(output))
+                .doOnNext(output -> log.info("Processed {} into {} ({}, {} bytes)",
+                        upload, output.key(), output.kind(), output.size()));
     }
 
     private Mono<ProcessedFile> process(Upload upload) {
