@@ -119,9 +119,15 @@ class FileProcessor implements CloudEventFunction {
                         log.info("Skipped {}: it has been overwritten since (ETag now {})", upload, seen.eTag());
                         return Mono.empty();
                     }
-                    return isImage(upload.key(), seen.contentType()) && seen.contentLength() <= imageMaxBytes
-                            ? thumbnailOrCopy(upload, seen)
-                            : store.copy(upload, seen, upload.outputKey());
+                    if (!isImage(upload.key(), seen.contentType())) {
+                        return store.copy(upload, seen, upload.outputKey());
+                    }
+                    if (seen.contentLength() > imageMaxBytes) {
+                        log.warn("Copying {} instead of decoding it: {} bytes is above IMAGE_MAX_BYTES",
+                                upload, seen.contentLength());
+                        return store.copy(upload, seen, upload.outputKey());
+                    }
+                    return thumbnailOrCopy(upload, seen);
                 })
                 .onErrorResume(FileProcessor::isGone, gone -> {
                     // Deleted or replaced before we got to it: nothing to do, and a retry would not help.
