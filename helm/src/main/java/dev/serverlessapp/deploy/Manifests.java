@@ -3,6 +3,7 @@ package dev.serverlessapp.deploy;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.RuntimeJsonMappingException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
@@ -77,7 +78,7 @@ public final class Manifests {
                     resources.add(toResource(document, index));
                 }
             }
-        } catch (IOException e) {
+        } catch (IOException | RuntimeJsonMappingException e) {
             throw new ManifestException("not valid YAML: " + e.getMessage(), e);
         }
         return new Manifests(resources);
