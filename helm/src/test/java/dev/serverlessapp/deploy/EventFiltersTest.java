@@ -7,7 +7,6 @@ import io.fabric8.knative.eventing.v1.SubscriptionsAPIFilter;
 import io.fabric8.knative.eventing.v1.SubscriptionsAPIFilterBuilder;
 import io.fabric8.knative.eventing.v1.Trigger;
 import io.fabric8.knative.eventing.v1.TriggerBuilder;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -74,7 +73,4 @@ class EventFiltersTest {
     private static io.fabric8.knative.eventing.v1.TriggerFluent<TriggerBuilder>.SpecNested<TriggerBuilder> trigger() {
         return new TriggerBuilder().withNewMetadata().withName("t").endMetadata().withNewSpec().withBroker("b");
     }
-
-    @SuppressWarnings("unused")
-    private static final List<String> DIALECTS = List.of("exact", "prefix", "suffix", "all", "any", "not", "cesql");
 }
