@@ -173,6 +173,13 @@ class ApiGatewayTest {
                 .expectHeader().exists("Retry-After");
     }
 
+    /** Knative probes only the serving port, and without a token. */
+    @Test
+    void probesAnswerOnTheServingPortWithoutAToken() {
+        http.get().uri("/readyz").exchange().expectStatus().isOk();
+        http.get().uri("/livez").exchange().expectStatus().isOk();
+    }
+
     @Test
     void requestsAreCountedByRouteTemplateAndStatus() {
         String id = signUp("metrics-" + UUID.randomUUID() + "@example.com");
