@@ -30,8 +30,8 @@ final class ClientAddress {
         String address = peer == null || peer.getAddress() == null ? "unknown" : peer.getAddress().getHostAddress();
         List<String> hops = forwardedFor(request);
         for (int i = hops.size() - 1; i >= 0 && isTrusted(address); i--) {
-            String hop = hops.get(i);
-            if (!IP_LITERAL.matcher(hop).matches()) {
+            String hop = canonical(hops.get(i));
+            if (hop == null) {
                 break;
             }
             address = hop;
@@ -74,6 +74,18 @@ final class ClientAddress {
                 }
             }
             return true;
+        }
+    }
+
+    /** One spelling per address (2001:db8::5 and 2001:DB8:0::5 are one client); null if not an IP literal. */
+    private static String canonical(String address) {
+        if (!IP_LITERAL.matcher(address).matches()) {
+            return null;
+        }
+        try {
+            return InetAddress.getByName(address).getHostAddress();
+        } catch (UnknownHostException e) {
+            return null;
         }
     }
 
