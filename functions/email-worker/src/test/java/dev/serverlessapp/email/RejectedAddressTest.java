@@ -22,7 +22,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 
 /** The mail server's own verdict on a recipient decides between dead-letter (5xx reply) and retry (4xx reply). */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@AutoConfigureWebTestClient
+@AutoConfigureWebTestClient(timeout = "PT30S")
 class RejectedAddressTest {
 
     static final LocalBackends BACKENDS = LocalBackends.shared();

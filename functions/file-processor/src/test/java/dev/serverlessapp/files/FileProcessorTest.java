@@ -51,7 +51,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * Every scenario checks its effect where it lands: the object in the bucket and the item in the table.
  */
 @SpringBootTest(classes = FileProcessorApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@AutoConfigureWebTestClient
+@AutoConfigureWebTestClient(timeout = "PT30S")
 class FileProcessorTest {
 
     static final String TABLE = "files-" + UUID.randomUUID();

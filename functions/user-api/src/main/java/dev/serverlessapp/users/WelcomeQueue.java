@@ -1,6 +1,7 @@
 package dev.serverlessapp.users;
 
 import dev.serverlessapp.support.observability.TraceContext;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -43,11 +44,16 @@ public class WelcomeQueue {
      * caller's problem: the user is already marked as having a welcome pending, and the hourly job
      * queues it again.
      */
+    static final Duration SEND_TIMEOUT = Duration.ofSeconds(5);
+
     public Mono<Boolean> send(User user) {
         String body = json.writeValueAsString(WelcomeMessage.to(user));
         return traceContext.current()
                 .flatMap(trace -> Mono.fromFuture(() -> sqs.sendMessage(send -> send.queueUrl(queueUrl)
-                        .messageBody(body).messageAttributes(attributes(trace)))))
+                        .messageBody(body).messageAttributes(attributes(trace))
+                        // The sign-up is already stored; do not hold the caller for long on a queue
+                        // that is down. The SDK retries within this bound.
+                        .overrideConfiguration(o -> o.apiCallTimeout(SEND_TIMEOUT)))))
                 .map(sent -> true)
                 .onErrorResume(error -> {
                     log.warn("Welcome for user {} not queued; it stays pending for the hourly job: {}",

@@ -39,7 +39,7 @@ import tools.jackson.databind.JsonNode;
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"management.server.port=0", "management.opentelemetry.tracing.export.schedule-delay=50ms",
                 "users.rate-limit.burst=3", "users.rate-limit.rate=1", "users.rate-limit.period=PT1H"})
-@AutoConfigureWebTestClient
+@AutoConfigureWebTestClient(timeout = "PT30S")
 class ApiGatewayTest {
 
     static final String TABLE = "gateway-" + UUID.randomUUID();

@@ -24,7 +24,7 @@ import tools.jackson.databind.JsonNode;
  * keeps its pending-welcome mark, which the hourly job acts on.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@AutoConfigureWebTestClient
+@AutoConfigureWebTestClient(timeout = "PT30S")
 class WelcomeQueueUnreachableTest {
 
     static final String TABLE = "users-" + UUID.randomUUID();

@@ -35,7 +35,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"spring.config.import=classpath:function-defaults.yaml", "management.server.port=0",
                 "spring.application.name=echo", "management.opentelemetry.tracing.export.schedule-delay=50ms"})
-@AutoConfigureWebTestClient
+@AutoConfigureWebTestClient(timeout = "PT30S")
 @ExtendWith(OutputCaptureExtension.class)
 class EventObservabilityTest {
 
