@@ -133,7 +133,10 @@ public class WelcomeTable {
                         .expressionAttributeValues(Map.of(":sending", s(SENDING), ":token", s(token)))))
                 .then()
                 // If this fails too, the lease frees the claim; the caller sees the send's error.
-                .onErrorResume(ignored -> Mono.empty());
+                .onErrorResume(error -> {
+                    log.warn("Welcome claim for user {} not released; it lapses with its lease: {}", userId, error.toString());
+                    return Mono.empty();
+                });
     }
 
     static String userPk(String userId) {
