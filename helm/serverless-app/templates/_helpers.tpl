@@ -1,0 +1,179 @@
+{{/* Labels every resource carries. */}}
+{{- define "serverless-app.labels" -}}
+app.kubernetes.io/part-of: serverless-app
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
+{{- end }}
+
+{{/* A function's settings: functionDefaults overlaid with its own entry. Call with (list $ name). */}}
+{{- define "serverless-app.function" -}}
+{{- $root := index . 0 -}}
+{{- $name := index . 1 -}}
+{{- $own := index $root.Values.functions $name | default dict -}}
+{{- toYaml (mergeOverwrite (deepCopy $root.Values.functionDefaults) (deepCopy $own)) -}}
+{{- end }}
+
+{{/* image reference of a function. Call with (list $ name fn). */}}
+{{- define "serverless-app.image" -}}
+{{- $root := index . 0 -}}
+{{- $name := index . 1 -}}
+{{- $fn := index . 2 -}}
+{{- $image := $fn.image | default dict -}}
+{{- $repository := $image.repository | default (printf "%s/%s" $root.Values.image.registry $name) -}}
+{{- $tag := $image.tag | default $root.Values.image.tag | default $root.Chart.AppVersion -}}
+{{- printf "%s:%s" $repository $tag -}}
+{{- end }}
+
+{{/* URL of an SQS queue by name: through the endpoint when one is set, else real SQS. */}}
+{{- define "serverless-app.queueUrl" -}}
+{{- $root := index . 0 -}}
+{{- $queue := index . 1 -}}
+{{- $aws := $root.Values.aws -}}
+{{- if $aws.endpoint -}}
+{{- printf "%s/%s/%s" (trimSuffix "/" $aws.endpoint) $aws.accountId $queue -}}
+{{- else -}}
+{{- printf "https://sqs.%s.amazonaws.com/%s/%s" $aws.region $aws.accountId $queue -}}
+{{- end -}}
+{{- end }}
+
+{{/* ARN of an SQS queue by name. */}}
+{{- define "serverless-app.queueArn" -}}
+{{- $root := index . 0 -}}
+{{- printf "arn:aws:sqs:%s:%s:%s" $root.Values.aws.region $root.Values.aws.accountId (index . 1) -}}
+{{- end }}
+
+{{/* The IAM role a function's ServiceAccount assumes: its own roleArn, or the provisioned one. */}}
+{{- define "serverless-app.roleArn" -}}
+{{- $root := index . 0 -}}
+{{- $name := index . 1 -}}
+{{- $fn := index . 2 -}}
+{{- if $fn.serviceAccount.roleArn -}}
+{{- $fn.serviceAccount.roleArn -}}
+{{- else if $root.Values.provisioning.enabled -}}
+{{- printf "arn:aws:iam::%s:role/%s" $root.Values.aws.accountId (include "serverless-app.roleName" (list $root $name)) -}}
+{{- end -}}
+{{- end }}
+
+{{- define "serverless-app.roleName" -}}
+{{- printf "serverless-app-%s-%s" (index . 0).Release.Namespace (index . 1) | trunc 64 -}}
+{{- end }}
+
+{{/* Environment variables every function reads (function-defaults.yaml in functions/support). */}}
+{{- define "serverless-app.commonEnv" -}}
+- name: AWS_REGION
+  value: {{ .Values.aws.region | quote }}
+{{- if .Values.aws.endpoint }}
+- name: AWS_ENDPOINT_URL
+  value: {{ .Values.aws.endpoint | quote }}
+{{- end }}
+- name: AWS_S3_FORCE_PATH_STYLE
+  value: {{ .Values.aws.s3ForcePathStyle | quote }}
+- name: DYNAMODB_TABLE
+  value: {{ .Values.aws.table | quote }}
+- name: DYNAMODB_CREATE_TABLE
+  value: {{ .Values.common.createTable | quote }}
+- name: IDEMPOTENCY_LEASE
+  value: {{ .Values.common.idempotencyLease | quote }}
+- name: IDEMPOTENCY_KEEP_FOR
+  value: {{ .Values.common.idempotencyKeepFor | quote }}
+- name: LOG_FORMAT
+  value: {{ .Values.common.logFormat | quote }}
+{{- end }}
+
+{{/* The variables one function reads besides the common ones (CONTEXT.md's contract). */}}
+{{- define "serverless-app.functionEnv" -}}
+{{- $root := index . 0 -}}
+{{- $name := index . 1 -}}
+{{- $fn := index . 2 -}}
+{{- $settings := $fn.settings | default dict -}}
+{{- if eq $name "user-api" }}
+- name: EMAIL_QUEUE_URL
+  value: {{ include "serverless-app.queueUrl" (list $root $root.Values.aws.queues.email) | quote }}
+- name: WELCOME_GRACE
+  value: {{ $settings.welcomeGrace | quote }}
+{{- else if eq $name "email-worker" }}
+- name: MAIL_TRANSPORT
+  value: {{ $root.Values.mail.transport | quote }}
+- name: MAIL_FROM
+  value: {{ $root.Values.mail.from | quote }}
+- name: SMTP_HOST
+  value: {{ $root.Values.mail.smtp.host | quote }}
+- name: SMTP_PORT
+  value: {{ $root.Values.mail.smtp.port | quote }}
+- name: SMTP_STARTTLS
+  value: {{ $root.Values.mail.smtp.startTls | quote }}
+{{- with $root.Values.mail.smtp.existingSecret }}
+- name: SMTP_USERNAME
+  valueFrom:
+    secretKeyRef:
+      name: {{ . }}
+      key: username
+- name: SMTP_PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ . }}
+      key: password
+{{- end }}
+{{- else if eq $name "file-processor" }}
+- name: THUMBNAIL_MAX_SIZE
+  value: {{ $settings.thumbnailMaxSize | quote }}
+{{- else if eq $name "scheduled-tasks" }}
+- name: S3_BUCKET
+  value: {{ $root.Values.aws.bucket | quote }}
+- name: EMAIL_QUEUE_URL
+  value: {{ include "serverless-app.queueUrl" (list $root $root.Values.aws.queues.email) | quote }}
+- name: WELCOME_GRACE
+  value: {{ $settings.welcomeGrace | quote }}
+- name: REPORT_CATCHUP_HOURS
+  value: {{ $settings.reportCatchupHours | quote }}
+{{- end }}
+{{- end }}
+
+{{/* AWS settings of an IntegrationSource/IntegrationSink: region, endpoint, credentials. */}}
+{{- define "serverless-app.integrationAws" -}}
+{{- $root := index . 0 -}}
+{{- $queue := index . 1 -}}
+arn: {{ include "serverless-app.queueArn" (list $root $queue) | quote }}
+region: {{ $root.Values.aws.region | quote }}
+{{- if $root.Values.aws.endpoint }}
+overrideEndpoint: true
+uriEndpointOverride: {{ $root.Values.aws.endpoint | quote }}
+{{- end }}
+{{- end }}
+
+
+{{/* ACK resources are kept in AWS on uninstall unless told otherwise. */}}
+{{- define "serverless-app.ackAnnotations" -}}
+{{- if .Values.provisioning.retainOnDelete }}
+annotations:
+  services.k8s.aws/deletion-policy: retain
+{{- end }}
+{{- end }}
+
+{{/* A policy document from iam/<name>.json with its ${PLACEHOLDERS} filled from values. */}}
+{{- define "serverless-app.policyDocument" -}}
+{{- $root := index . 0 -}}
+{{- $aws := $root.Values.aws -}}
+{{- $root.Files.Get (printf "iam/%s.json" (index . 1))
+    | replace "${REGION}" $aws.region
+    | replace "${ACCOUNT_ID}" $aws.accountId
+    | replace "${TABLE}" $aws.table
+    | replace "${BUCKET}" $aws.bucket
+    | replace "${EMAIL_QUEUE}" $aws.queues.email
+    | replace "${UPLOADS_QUEUE}" $aws.queues.uploads
+    | replace "${DEAD_LETTER_QUEUE}" $aws.queues.deadLetters
+    | replace "${MAIL_FROM}" $root.Values.mail.from -}}
+{{- end }}
+
+{{/* IRSA trust policy: only this function's ServiceAccount, through the cluster's OIDC provider. */}}
+{{- define "serverless-app.trustPolicy" -}}
+{{- $root := index . 0 -}}
+{{- $name := index . 1 -}}
+{{- $oidc := $root.Values.provisioning.oidcProvider -}}
+{{- $federated := printf "arn:aws:iam::%s:oidc-provider/%s" $root.Values.aws.accountId $oidc -}}
+{{- $subject := printf "system:serviceaccount:%s:%s" $root.Release.Namespace $name -}}
+{{- $condition := dict "StringEquals" (dict (printf "%s:sub" $oidc) $subject (printf "%s:aud" $oidc) "sts.amazonaws.com") -}}
+{{- $statement := dict "Effect" "Allow" "Principal" (dict "Federated" $federated) "Action" "sts:AssumeRoleWithWebIdentity" "Condition" $condition -}}
+{{- dict "Version" "2012-10-17" "Statement" (list $statement) | toJson -}}
+{{- end }}

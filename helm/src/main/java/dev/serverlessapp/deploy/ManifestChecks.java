@@ -1,0 +1,248 @@
+package dev.serverlessapp.deploy;
+
+import com.cronutils.model.CronType;
+import com.cronutils.model.definition.CronDefinitionBuilder;
+import com.cronutils.parser.CronParser;
+import io.fabric8.knative.duck.v1.Destination;
+import io.fabric8.knative.duck.v1.KReference;
+import io.fabric8.knative.eventing.v1.Broker;
+import io.fabric8.knative.eventing.v1.Trigger;
+import io.fabric8.knative.serving.v1.Service;
+import io.fabric8.knative.sources.v1.PingSource;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.SecurityContext;
+import java.time.DateTimeException;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * What the rendered manifests must mean, beyond being well-formed. Each check returns the problems
+ * it found as sentences; an empty list means the check holds.
+ */
+public final class ManifestChecks {
+
+    public static final String UNROUTED_ANNOTATION = "serverless-app.dev/unrouted-types";
+    public static final String MIN_SCALE = "autoscaling.knative.dev/min-scale";
+    private static final CronParser CRON = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.UNIX));
+    private static final Set<String> DESCRIPTORS = Set.of("@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly");
+
+    private ManifestChecks() {
+    }
+
+    /** Every check below, together. */
+    public static List<String> all(Manifests manifests) {
+        List<String> problems = new ArrayList<>();
+        problems.addAll(references(manifests));
+        problems.addAll(routing(manifests));
+        problems.addAll(schedules(manifests));
+        problems.addAll(containers(manifests));
+        return problems;
+    }
+
+    /** Triggers, sources and the broker's dead-letter sink point at resources that are rendered. */
+    public static List<String> references(Manifests manifests) {
+        List<String> problems = new ArrayList<>();
+        for (Trigger trigger : manifests.triggers()) {
+            String name = trigger.getMetadata().getName();
+            if (manifests.find(Broker.class, trigger.getSpec().getBroker()).isEmpty()) {
+                problems.add("Trigger " + name + " uses broker " + trigger.getSpec().getBroker() + ", which is not rendered");
+            }
+            KReference subscriber = ref(trigger.getSpec().getSubscriber());
+            if (subscriber == null || !"Service".equals(subscriber.getKind())
+                    || !"serving.knative.dev/v1".equals(subscriber.getApiVersion())
+                    || manifests.find(Service.class, subscriber.getName()).isEmpty()) {
+                problems.add("Trigger " + name + " delivers to " + describe(subscriber) + ", which is not a rendered Knative Service");
+            }
+        }
+        for (PingSource ping : manifests.pingSources()) {
+            problems.addAll(sinkIsRendered(manifests, "PingSource " + ping.getMetadata().getName(), ping.getSpec().getSink()));
+        }
+        manifests.integrationSources().forEach(source ->
+                problems.addAll(sinkIsRendered(manifests, "IntegrationSource " + source.getMetadata().getName(), source.getSpec().getSink())));
+        for (Broker broker : manifests.brokers()) {
+            var delivery = broker.getSpec() == null ? null : broker.getSpec().getDelivery();
+            if (delivery == null || delivery.getDeadLetterSink() == null) {
+                problems.add("Broker " + broker.getMetadata().getName() + " has no dead-letter sink: failed events would be dropped");
+            } else {
+                problems.addAll(sinkIsRendered(manifests, "Broker " + broker.getMetadata().getName() + " dead letters", delivery.getDeadLetterSink()));
+            }
+        }
+        for (Service service : manifests.services()) {
+            String account = service.getSpec().getTemplate().getSpec().getServiceAccountName();
+            if (account == null || manifests.serviceAccounts().stream().noneMatch(sa -> sa.getMetadata().getName().equals(account))) {
+                problems.add("Service " + service.getMetadata().getName() + " runs as ServiceAccount " + account + ", which is not rendered");
+            }
+        }
+        return problems;
+    }
+
+    /**
+     * Every emitted event reaches a Trigger, or its type is declared unrouted on the broker; a type
+     * declared unrouted that a Trigger does take is a stale declaration.
+     */
+    public static List<String> routing(Manifests manifests) {
+        Set<String> unrouted = manifests.brokers().stream()
+                .map(b -> b.getMetadata().getAnnotations() == null ? "" : b.getMetadata().getAnnotations().getOrDefault(UNROUTED_ANNOTATION, ""))
+                .flatMap(list -> Arrays.stream(list.split(",")))
+                .map(String::trim).filter(s -> !s.isEmpty())
+                .collect(Collectors.toSet());
+        List<String> problems = new ArrayList<>();
+        for (EmittedEvent event : EmittedEvent.of(manifests)) {
+            List<String> takers = subscribersOf(manifests, event.attributes());
+            if (takers.isEmpty() && !unrouted.contains(event.type())) {
+                problems.add(event.emitter() + " emits " + event.attributes() + ", which no Trigger takes and which is not declared unrouted");
+            }
+            if (!takers.isEmpty() && unrouted.contains(event.type())) {
+                problems.add(event.type() + " is declared unrouted but Triggers " + takers + " take it");
+            }
+        }
+        return problems;
+    }
+
+    /** The Services whose Triggers let an event with these attributes through. */
+    public static List<String> subscribersOf(Manifests manifests, Map<String, String> attributes) {
+        return manifests.triggers().stream()
+                .filter(trigger -> EventFilters.matches(trigger, attributes))
+                .map(trigger -> describe(ref(trigger.getSpec().getSubscriber())))
+                .toList();
+    }
+
+    /** PingSource schedules are 5-field cron lines (or descriptors), with a real time zone. */
+    public static List<String> schedules(Manifests manifests) {
+        List<String> problems = new ArrayList<>();
+        for (PingSource ping : manifests.pingSources()) {
+            String name = ping.getMetadata().getName();
+            String schedule = ping.getSpec().getSchedule();
+            if (schedule == null || !DESCRIPTORS.contains(schedule.trim())) {
+                try {
+                    CRON.parse(Objects.requireNonNull(schedule, "no schedule")).validate();
+                } catch (IllegalArgumentException | NullPointerException e) {
+                    problems.add("PingSource " + name + " schedule '" + schedule + "' is not a valid cron: " + e.getMessage());
+                }
+            }
+            String zone = ping.getSpec().getTimezone();
+            if (zone != null && !zone.isEmpty()) {
+                try {
+                    ZoneId.of(zone);
+                } catch (DateTimeException e) {
+                    problems.add("PingSource " + name + " timezone '" + zone + "' is not a time zone");
+                }
+            }
+        }
+        return problems;
+    }
+
+    /**
+     * Every function container has both probes on its port, requests and limits, and the
+     * "restricted" Pod Security Standard's settings; its pod does not get service links.
+     */
+    public static List<String> containers(Manifests manifests) {
+        List<String> problems = new ArrayList<>();
+        for (Service service : manifests.services()) {
+            String name = "Service " + service.getMetadata().getName();
+            var pod = service.getSpec().getTemplate().getSpec();
+            if (!Boolean.FALSE.equals(pod.getEnableServiceLinks())) {
+                problems.add(name + " does not set enableServiceLinks: false");
+            }
+            for (Container container : pod.getContainers()) {
+                String where = name + " container " + container.getName();
+                problems.addAll(probe(where + " readiness probe", container.getReadinessProbe()));
+                problems.addAll(probe(where + " liveness probe", container.getLivenessProbe()));
+                if (container.getPorts().size() != 1 || container.getPorts().getFirst().getContainerPort() != 8080) {
+                    problems.add(where + " must expose exactly containerPort 8080");
+                }
+                var resources = container.getResources();
+                for (String resource : List.of("cpu", "memory")) {
+                    if (resources == null || resources.getLimits() == null || !resources.getLimits().containsKey(resource)) {
+                        problems.add(where + " has no " + resource + " limit");
+                    }
+                    if (resources == null || resources.getRequests() == null || !resources.getRequests().containsKey(resource)) {
+                        problems.add(where + " has no " + resource + " request");
+                    }
+                }
+                problems.addAll(restricted(where, container.getSecurityContext()));
+            }
+        }
+        return problems;
+    }
+
+    /** The Services that cannot scale to zero (min-scale above 0). */
+    public static Set<String> keptWarm(Manifests manifests) {
+        return manifests.services().stream()
+                .filter(service -> {
+                    Map<String, String> annotations = service.getSpec().getTemplate().getMetadata().getAnnotations();
+                    String min = annotations == null ? null : annotations.get(MIN_SCALE);
+                    return min != null && Integer.parseInt(min) > 0;
+                })
+                .map(service -> service.getMetadata().getName())
+                .collect(Collectors.toSet());
+    }
+
+    private static List<String> probe(String where, Probe probe) {
+        if (probe == null || probe.getHttpGet() == null) {
+            return List.of(where + " is missing (an HTTP GET probe is expected)");
+        }
+        var port = probe.getHttpGet().getPort();
+        if (port != null && !Objects.equals(port.getIntVal(), 8080)) {
+            return List.of(where + " probes port " + port + ", not the container port 8080");
+        }
+        return List.of();
+    }
+
+    private static List<String> restricted(String where, SecurityContext context) {
+        if (context == null) {
+            return List.of(where + " has no securityContext");
+        }
+        List<String> problems = new ArrayList<>();
+        if (!Boolean.TRUE.equals(context.getRunAsNonRoot())) {
+            problems.add(where + " does not set runAsNonRoot: true");
+        }
+        if (!Boolean.FALSE.equals(context.getAllowPrivilegeEscalation())) {
+            problems.add(where + " does not set allowPrivilegeEscalation: false");
+        }
+        if (context.getCapabilities() == null || !context.getCapabilities().getDrop().contains("ALL")) {
+            problems.add(where + " does not drop ALL capabilities");
+        } else if (context.getCapabilities().getAdd() != null && !context.getCapabilities().getAdd().isEmpty()) {
+            problems.add(where + " adds capabilities " + context.getCapabilities().getAdd());
+        }
+        String seccomp = context.getSeccompProfile() == null ? null : context.getSeccompProfile().getType();
+        if (!"RuntimeDefault".equals(seccomp) && !"Localhost".equals(seccomp)) {
+            problems.add(where + " has seccompProfile " + seccomp + ", not RuntimeDefault or Localhost");
+        }
+        if (!Boolean.TRUE.equals(context.getReadOnlyRootFilesystem())) {
+            problems.add(where + " has a writable root file system");
+        }
+        return problems;
+    }
+
+    private static List<String> sinkIsRendered(Manifests manifests, String what, Destination sink) {
+        KReference ref = ref(sink);
+        if (ref == null) {
+            return sink != null && sink.getUri() != null ? List.of() : List.of(what + " has no sink");
+        }
+        boolean rendered = manifests.all().stream().anyMatch(r -> matches(r, ref));
+        return rendered ? List.of() : List.of(what + " sends to " + describe(ref) + ", which is not rendered");
+    }
+
+    private static boolean matches(HasMetadata resource, KReference ref) {
+        return resource.getApiVersion().equals(ref.getApiVersion())
+                && resource.getKind().equals(ref.getKind())
+                && resource.getMetadata().getName().equals(ref.getName());
+    }
+
+    private static KReference ref(Destination destination) {
+        return destination == null ? null : destination.getRef();
+    }
+
+    private static String describe(KReference ref) {
+        return ref == null ? "nothing" : ref.getKind() + "/" + ref.getName();
+    }
+}
