@@ -1,0 +1,101 @@
+package dev.serverlessapp.email;
+
+import dev.serverlessapp.support.problem.PermanentFailure;
+import jakarta.mail.internet.AddressException;
+import jakarta.mail.internet.InternetAddress;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A message from the email queue, in the seed's shapes, parsed and checked once at the edge. Unlike
+ * the seed, which logged and skipped what it could not read, a bad message is a {@link PermanentFailure}:
+ * its 4xx makes Knative dead-letter it, where it can be inspected.
+ */
+public sealed interface EmailMessage {
+
+    String to();
+
+    String subject();
+
+    String body();
+
+    /** {@code {"type":"welcome","to","subject","body","userId"}}: queued by user-api and scheduled-tasks. */
+    record Welcome(String to, String subject, String body, String userId) implements EmailMessage {
+    }
+
+    /** {@code {"type":"notification","to","subject","body"}}. */
+    record Notification(String to, String subject, String body) implements EmailMessage {
+    }
+
+    /** Parses an SQS message body, or fails with a 4xx that says what is wrong. */
+    static EmailMessage parse(byte[] body) {
+        if (body == null || body.length == 0) {
+            throw invalid("The event has no data: expected the SQS message body");
+        }
+        JsonNode json;
+        try {
+            json = JsonMapper.shared().readTree(body);
+        } catch (JacksonException e) {
+            throw invalid("The message body is not JSON");
+        }
+        if (json == null || !json.isObject()) {
+            throw invalid("The message body must be a JSON object");
+        }
+        JsonNode type = json.get("type");
+        if (type == null || !type.isString() || type.stringValue().isBlank()) {
+            throw invalid("The message has no type: expected \"welcome\" or \"notification\"");
+        }
+        return switch (type.stringValue()) {
+            case "welcome" -> new Welcome(address(json), oneLine(json, "subject"), text(json, "body"), userId(json));
+            case "notification" -> new Notification(address(json), oneLine(json, "subject"), text(json, "body"));
+            default -> throw invalid("Unknown message type \"" + type.stringValue()
+                    + "\": expected \"welcome\" or \"notification\"");
+        };
+    }
+
+    private static String text(JsonNode json, String field) {
+        JsonNode value = json.get(field);
+        if (value == null || !value.isString() || value.stringValue().isBlank()) {
+            throw invalid("The " + json.get("type").stringValue() + " message lacks \"" + field + "\"");
+        }
+        return value.stringValue();
+    }
+
+    /** A line break in a subject would end the mail header early (header injection). */
+    private static String oneLine(JsonNode json, String field) {
+        String value = text(json, field);
+        if (value.chars().anyMatch(Character::isISOControl)) {
+            throw invalid("\"" + field + "\" must be a single line without control characters");
+        }
+        return value.strip();
+    }
+
+    /** One plain address, checked as RFC 822 by Jakarta Mail, so the transports never see a bad one. */
+    private static String address(JsonNode json) {
+        String to = oneLine(json, "to");
+        try {
+            InternetAddress address = new InternetAddress(to, true);
+            address.validate();
+            if (!address.getAddress().equals(to) || !to.contains("@")) {
+                throw new AddressException("not a bare address", to);
+            }
+            return to;
+        } catch (AddressException e) {
+            throw invalid("\"to\" is not an email address: " + to);
+        }
+    }
+
+    /** Becomes part of the table key {@code USER#<id>}. */
+    private static String userId(JsonNode json) {
+        String id = oneLine(json, "userId");
+        if (id.length() > 128) {
+            throw invalid("\"userId\" is longer than 128 characters");
+        }
+        return id;
+    }
+
+    private static PermanentFailure invalid(String detail) {
+        return new PermanentFailure("Invalid email message", detail, null);
+    }
+}

@@ -1,0 +1,46 @@
+package dev.serverlessapp.email;
+
+import dev.serverlessapp.support.cloudevents.CloudEventRoutes;
+import dev.serverlessapp.support.idempotency.IdempotencyProperties;
+import dev.serverlessapp.support.idempotency.IdempotencyStore;
+import dev.serverlessapp.support.table.TableProperties;
+import java.time.Clock;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+import software.amazon.awssdk.services.sesv2.SesV2AsyncClient;
+
+/** Wires the function to {@code POST /} and picks the mail transport from {@code MAIL_TRANSPORT}. */
+@Configuration(proxyBeanMethods = false)
+class EmailWorkerConfiguration {
+
+    @Bean
+    RouterFunction<ServerResponse> routes(EmailWorker worker, IdempotencyStore idempotency,
+            IdempotencyProperties properties) {
+        return CloudEventRoutes.route(worker, idempotency, properties.keepFor());
+    }
+
+    @Bean
+    EmailWorker emailWorker(MailTransport transport, WelcomeTable welcomes) {
+        return new EmailWorker(transport, welcomes);
+    }
+
+    /** A welcome claim's lease is the same promise as an event claim's: longer than one send. */
+    @Bean
+    WelcomeTable welcomeTable(DynamoDbAsyncClient dynamo, TableProperties table, IdempotencyProperties idempotency,
+            Clock clock) {
+        return new WelcomeTable(dynamo, table.name(), idempotency.lease(), clock);
+    }
+
+    /** One transport, chosen at start-up; an unknown MAIL_TRANSPORT fails the start, not a send. */
+    @Bean
+    MailTransport mailTransport(MailProperties mail, ObjectProvider<SesV2AsyncClient> ses) {
+        return switch (mail.transport()) {
+            case SMTP -> new SmtpTransport(SmtpTransport.sender(mail.smtp()), mail.from(), mail.smtp().maxConcurrent());
+            case SES -> new SesTransport(ses.getObject(), mail.from());
+        };
+    }
+}

@@ -1,0 +1,45 @@
+package dev.serverlessapp.email;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * How mail goes out (application.yaml binds the environment variables).
+ *
+ * @param transport {@code MAIL_TRANSPORT}: {@code smtp} or {@code ses}
+ * @param from      {@code MAIL_FROM}: the sender; with SES it must be a verified identity
+ * @param smtp      the SMTP server, used when the transport is {@code smtp}
+ */
+@ConfigurationProperties("mail")
+public record MailProperties(
+        @DefaultValue("smtp") Transport transport,
+        @DefaultValue("no-reply@serverless-app.local") String from,
+        @DefaultValue Smtp smtp) {
+
+    public enum Transport { SMTP, SES }
+
+    /**
+     * @param host          {@code SMTP_HOST}
+     * @param port          {@code SMTP_PORT}
+     * @param username      {@code SMTP_USERNAME}; empty means no authentication
+     * @param password      {@code SMTP_PASSWORD}
+     * @param starttls      {@code SMTP_STARTTLS}: require STARTTLS before sending
+     * @param timeout       {@code SMTP_TIMEOUT}: connect, read and write timeout; a hung server must
+     *                      not hold a thread longer than Knative waits for the answer
+     * @param maxConcurrent {@code SMTP_MAX_CONCURRENT}: SMTP sessions at once (the blocking threads)
+     */
+    public record Smtp(
+            @DefaultValue("localhost") String host,
+            @DefaultValue("25") int port,
+            String username,
+            String password,
+            @DefaultValue("false") boolean starttls,
+            @DefaultValue("PT10S") Duration timeout,
+            @DefaultValue("4") int maxConcurrent) {
+
+        public boolean authenticates() {
+            return username != null && !username.isBlank();
+        }
+    }
+}

@@ -1,0 +1,266 @@
+package dev.serverlessapp.email;
+
+import static dev.serverlessapp.email.AppTableItems.n;
+import static dev.serverlessapp.email.AppTableItems.s;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.serverlessapp.support.table.AppTable;
+import dev.serverlessapp.testsupport.Backends;
+import dev.serverlessapp.testsupport.LocalBackends;
+import dev.serverlessapp.testsupport.SmtpCatcher;
+import jakarta.mail.internet.MimeMessage;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/**
+ * The email worker over real HTTP, against dynalite and a GreenMail SMTP server on real sockets.
+ * Every scenario checks its effect where it lands: the mail in the catcher, the items in the table.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@AutoConfigureWebTestClient
+class EmailWorkerTest {
+
+    static final String TABLE = "email-worker-" + UUID.randomUUID();
+    static final LocalBackends BACKENDS = LocalBackends.shared();
+    static final SmtpCatcher SMTP = BACKENDS.smtp();
+
+    @DynamicPropertySource
+    static void backends(DynamicPropertyRegistry registry) {
+        BACKENDS.springProperties(Backends.Service.DYNAMODB).forEach((name, value) -> registry.add(name, () -> value));
+        BACKENDS.clients().createTable(AppTable.createTableRequest(TABLE));
+        registry.add("app.table.name", () -> TABLE);
+        registry.add("mail.transport", () -> "smtp");
+        registry.add("mail.from", () -> "welcome@serverless-app.test");
+        registry.add("mail.smtp.host", SMTP::host);
+        registry.add("mail.smtp.port", SMTP::port);
+    }
+
+    @Autowired
+    WebTestClient http;
+
+    final AppTableItems table = new AppTableItems(BACKENDS.clients().dynamo(), TABLE);
+
+    @ParameterizedTest
+    @EnumSource(ContentMode.class)
+    void welcomeIsSentWithTheNameEscapedAndThePendingMarkCleared(ContentMode mode) throws Exception {
+        String userId = newId();
+        String to = userId + "@example.com";
+        table.putPendingUser(userId, "<script>alert(1)</script>", to);
+
+        mode.deliver(http, newId(), welcome(userId, to, "<script>alert(1)</script>"))
+                .expectStatus().isAccepted()
+                .expectHeader().doesNotExist("ce-id");
+
+        List<MimeMessage> mails = Inbox.mailsTo(SMTP, to);
+        assertThat(mails).hasSize(1);
+        MimeMessage mail = mails.getFirst();
+        assertThat(mail.getSubject()).isEqualTo("Welcome to our platform!");
+        assertThat(mail.getFrom()[0].toString()).isEqualTo("welcome@serverless-app.test");
+        assertThat(Inbox.part(mail, "text/plain")).isEqualTo("Hello <script>alert(1)</script>, welcome to our platform!");
+        assertThat(Inbox.part(mail, "text/html"))
+                .contains("Hello &lt;script&gt;alert(1)&lt;/script&gt;, welcome")
+                .doesNotContain("<script>");
+
+        Map<String, ?> user = table.user(userId);
+        assertThat(user.get("welcome")).isEqualTo(s("SENT"));
+        assertThat(user).doesNotContainKeys(AppTable.DUE_PK, AppTable.DUE_SK);
+        var welcome = table.welcome(userId);
+        assertThat(welcome.get("status")).isEqualTo(s("SENT"));
+        assertThat(welcome.get(AppTable.ACTIVITY_PK).s()).startsWith("WELCOME_SENT#").hasSize("WELCOME_SENT#".length() + 13);
+        assertThat(welcome.get(AppTable.ACTIVITY_SK)).isEqualTo(s("USER#" + userId));
+        assertThat(welcome).doesNotContainKeys("leaseUntil", "claimToken");
+    }
+
+    @ParameterizedTest
+    @EnumSource(ContentMode.class)
+    void notificationIsSent(ContentMode mode) throws Exception {
+        String to = newId() + "@example.com";
+
+        mode.deliver(http, newId(), """
+                {"type":"notification","to":"%s","subject":"Your report","body":"Tom & Jerry's report is ready."}"""
+                .formatted(to))
+                .expectStatus().isAccepted();
+
+        List<MimeMessage> mails = Inbox.mailsTo(SMTP, to);
+        assertThat(mails).hasSize(1);
+        assertThat(mails.getFirst().getSubject()).isEqualTo("Your report");
+        assertThat(Inbox.part(mails.getFirst(), "text/plain")).isEqualTo("Tom & Jerry's report is ready.");
+        assertThat(Inbox.part(mails.getFirst(), "text/html")).contains("Tom &amp; Jerry&#39;s report is ready.");
+    }
+
+    @ParameterizedTest
+    @EnumSource(ContentMode.class)
+    void redeliveredEventSendsOneMail(ContentMode mode) {
+        String to = newId() + "@example.com";
+        String eventId = newId();
+        String notification = """
+                {"type":"notification","to":"%s","subject":"Once","body":"Only once."}""".formatted(to);
+
+        for (int delivery = 0; delivery < 3; delivery++) {
+            mode.deliver(http, eventId, notification).expectStatus().isAccepted();
+        }
+
+        assertThat(Inbox.mailsTo(SMTP, to)).hasSize(1);
+    }
+
+    /** user-api and scheduled-tasks may both queue a welcome: two messages, two event ids, one mail. */
+    @ParameterizedTest
+    @EnumSource(ContentMode.class)
+    void secondWelcomeMessageForTheSameUserSendsNothing(ContentMode mode) {
+        String userId = newId();
+        String to = userId + "@example.com";
+        table.putPendingUser(userId, "Ada", to);
+
+        mode.deliver(http, newId(), welcome(userId, to, "Ada")).expectStatus().isAccepted();
+        mode.deliver(http, newId(), welcome(userId, to, "Ada")).expectStatus().isAccepted();
+
+        assertThat(Inbox.mailsTo(SMTP, to)).hasSize(1);
+        assertThat(table.welcome(userId).get("status")).isEqualTo(s("SENT"));
+    }
+
+    static Stream<Arguments> poisonMessages() {
+        String to = newId() + "@example.com";
+        Map<String, String> poison = Map.of(
+                "not JSON", "Hello " + to,
+                "no type", """
+                        {"to":"%s","subject":"s","body":"b"}""".formatted(to),
+                "unknown type", """
+                        {"type":"sms","to":"%s","subject":"s","body":"b"}""".formatted(to),
+                "welcome without to", """
+                        {"type":"welcome","subject":"s","body":"b","userId":"%s"}""".formatted(to));
+        return Stream.of(ContentMode.values()).flatMap(mode -> poison.entrySet().stream()
+                .map(entry -> Arguments.of(mode, entry.getKey(), entry.getValue(), to)));
+    }
+
+    /** The seed logged and skipped these; a 4xx instead makes Knative dead-letter them for inspection. */
+    @ParameterizedTest(name = "{0}: {1}")
+    @MethodSource("poisonMessages")
+    void poisonMessageIsDeadLettered(ContentMode mode, String kind, String body, String to) {
+        mode.deliver(http, newId(), body)
+                .expectStatus().isBadRequest()
+                .expectBody()
+                .jsonPath("$.title").isEqualTo("Invalid email message")
+                .jsonPath("$.status").isEqualTo(400);
+
+        assertThat(Inbox.mailsTo(SMTP, to)).isEmpty();
+    }
+
+    @ParameterizedTest
+    @EnumSource(ContentMode.class)
+    void eventOfAnotherTypeIsDeadLettered(ContentMode mode) {
+        String to = newId() + "@example.com";
+
+        mode.deliver(http, newId(), "dev.knative.sources.ping", """
+                {"type":"notification","to":"%s","subject":"s","body":"b"}""".formatted(to))
+                .expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.title").isEqualTo("Unexpected event type");
+
+        assertThat(Inbox.mailsTo(SMTP, to)).isEmpty();
+    }
+
+    @ParameterizedTest
+    @EnumSource(ContentMode.class)
+    void mailServerDownGives503AndTheRetrySendsOneMail(ContentMode mode) {
+        String userId = newId();
+        String to = userId + "@example.com";
+        table.putPendingUser(userId, "Ada", to);
+        String eventId = newId();
+
+        SMTP.stop();
+        try {
+            mode.deliver(http, eventId, welcome(userId, to, "Ada"))
+                    .expectStatus().isEqualTo(503)
+                    .expectBody().jsonPath("$.title").isEqualTo("Temporarily unavailable");
+            // The failed send released the welcome claim, so the retry is not mistaken for a duplicate.
+            assertThat(table.welcome(userId)).isEmpty();
+            assertThat(table.user(userId).get("welcome")).isEqualTo(s("PENDING"));
+        } finally {
+            SMTP.restart();
+        }
+
+        mode.deliver(http, eventId, welcome(userId, to, "Ada")).expectStatus().isAccepted();
+
+        assertThat(Inbox.mailsTo(SMTP, to)).hasSize(1);
+        assertThat(table.user(userId).get("welcome")).isEqualTo(s("SENT"));
+    }
+
+    /** A worker that claimed the welcome and died before sending must not cost the user the welcome. */
+    @Test
+    void welcomeClaimedByACrashedWorkerIsSentOnceTheLeaseLapses() {
+        String userId = newId();
+        String to = userId + "@example.com";
+        table.putPendingUser(userId, "Ada", to);
+        table.putWelcome(userId, Map.of("status", s("SENDING"), "claimToken", s("crashed-worker"),
+                "leaseUntil", n(Instant.now().minusSeconds(5).getEpochSecond())));
+
+        ContentMode.BINARY.deliver(http, newId(), welcome(userId, to, "Ada")).expectStatus().isAccepted();
+
+        assertThat(Inbox.mailsTo(SMTP, to)).hasSize(1);
+        assertThat(table.welcome(userId).get("status")).isEqualTo(s("SENT"));
+    }
+
+    /** While another worker holds a live claim, 409 makes Knative try again later instead of sending twice. */
+    @Test
+    void welcomeBeingSentByAnotherWorkerGets409AndNoMail() {
+        String userId = newId();
+        String to = userId + "@example.com";
+        table.putPendingUser(userId, "Ada", to);
+        table.putWelcome(userId, Map.of("status", s("SENDING"), "claimToken", s("busy-worker"),
+                "leaseUntil", n(Instant.now().plusSeconds(60).getEpochSecond())));
+
+        ContentMode.STRUCTURED.deliver(http, newId(), welcome(userId, to, "Ada")).expectStatus().isEqualTo(409);
+
+        assertThat(Inbox.mailsTo(SMTP, to)).isEmpty();
+        assertThat(table.welcome(userId).get("claimToken")).isEqualTo(s("busy-worker"));
+    }
+
+    /** A crash after the welcome was marked sent but before the user was: the next welcome message heals it. */
+    @Test
+    void welcomeAlreadySentClearsAPendingMarkLeftBehind() {
+        String userId = newId();
+        String to = userId + "@example.com";
+        table.putPendingUser(userId, "Ada", to);
+        table.putWelcome(userId, Map.of("status", s("SENT"), "sentAt", s(Instant.now().toString())));
+
+        ContentMode.BINARY.deliver(http, newId(), welcome(userId, to, "Ada")).expectStatus().isAccepted();
+
+        assertThat(Inbox.mailsTo(SMTP, to)).isEmpty();
+        assertThat(table.user(userId).get("welcome")).isEqualTo(s("SENT"));
+        assertThat(table.user(userId)).doesNotContainKeys(AppTable.DUE_PK, AppTable.DUE_SK);
+    }
+
+    @Test
+    void welcomeForAUserWithoutAnItemIsSentWithoutCreatingOne() {
+        String userId = newId();
+        String to = userId + "@example.com";
+
+        ContentMode.BINARY.deliver(http, newId(), welcome(userId, to, "Ada")).expectStatus().isAccepted();
+
+        assertThat(Inbox.mailsTo(SMTP, to)).hasSize(1);
+        assertThat(table.user(userId)).isEmpty();
+    }
+
+    static String welcome(String userId, String to, String name) {
+        return """
+                {"type":"welcome","to":"%s","subject":"Welcome to our platform!",
+                 "body":"Hello %s, welcome to our platform!","userId":"%s"}""".formatted(to, name, userId);
+    }
+
+    static String newId() {
+        return UUID.randomUUID().toString();
+    }
+}
