@@ -1,0 +1,151 @@
+package dev.serverlessapp.files;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.serverlessapp.support.cloudevents.CloudEventFunction;
+import dev.serverlessapp.support.idempotency.IdempotencyStore;
+import io.cloudevents.CloudEvent;
+import io.cloudevents.core.builder.CloudEventBuilder;
+import java.net.URI;
+import java.time.Clock;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The function: for each upload an S3 notification names, writes {@code processed/<key>} (a thumbnail
+ * for an image, else a copy), records it in the app table, and replies with a
+ * {@code dev.serverlessapp.file.processed} event. The records of one event are processed one after
+ * the other, so memory does not grow with the batch.
+ */
+class FileProcessor implements CloudEventFunction {
+
+    static final String REPLY_TYPE = "dev.serverlessapp.file.processed";
+    static final URI REPLY_SOURCE = URI.create("/serverless-app/file-processor");
+
+    /** What the name or content type of an upload must say for it to be decoded as an image. */
+    private static final Set<String> IMAGE_EXTENSIONS = Set.of("png", "jpg", "jpeg", "gif", "bmp");
+    private static final Set<String> IMAGE_TYPES = Set.of(
+            "image/png", "image/jpeg", "image/jpg", "image/gif", "image/bmp", "image/x-ms-bmp");
+
+    private static final Logger log = LoggerFactory.getLogger(FileProcessor.class);
+
+    private final ObjectStore store;
+    private final ProcessedFiles processed;
+    private final Thumbnailer thumbnailer;
+    private final long imageMaxBytes;
+    private final Clock clock;
+    private final JsonMapper json;
+
+    FileProcessor(ObjectStore store, ProcessedFiles processed, Thumbnailer thumbnailer, long imageMaxBytes,
+            Clock clock, JsonMapper json) {
+        this.store = store;
+        this.processed = processed;
+        this.thumbnailer = thumbnailer;
+        this.imageMaxBytes = imageMaxBytes;
+        this.clock = clock;
+        this.json = json;
+    }
+
+    /** The reply's data: the upload and what was written for it (the contract in README). */
+    record FileProcessed(String bucket, String key, long size, List<ProcessedFile> outputs,
+            @JsonInclude(JsonInclude.Include.NON_EMPTY) List<FileProcessed> others) {
+    }
+
+    @Override
+    public Mono<CloudEvent> apply(CloudEvent event) {
+        return Mono.fromCallable(() -> Uploads.from(event))
+                .flatMapMany(Flux::fromIterable)
+                .concatMap(upload -> processOnce(upload).map(output -> new Done(upload, output)))
+                .collectList()
+                .filter(done -> !done.isEmpty())
+                .map(this::reply);
+    }
+
+    private record Done(Upload upload, ProcessedFile output) {
+        FileProcessed described() {
+            return new FileProcessed(upload.bucket(), upload.key(), upload.size(), List.of(output), List.of());
+        }
+    }
+
+    /** The business-key check: a version already processed is answered from its record, not redone. */
+    private Mono<ProcessedFile> processOnce(Upload upload) {
+        return processed.find(upload)
+                .doOnNext(output -> log.info("Already processed {} into {}", upload, output.key()))
+                .switchIfEmpty(Mono.defer(() -> process(upload)
+                        .flatMap(output -> processed.record(upload, output, clock.instant()).thenReturn(output))
+                        .doOnNext(output -> log.info("Processed {} into {} ({}, {} bytes)",
+                                upload, output.key(), output.kind(), output.size()))));
+    }
+
+    private Mono<ProcessedFile> process(Upload upload) {
+        return store.head(upload)
+                .flatMap(seen -> {
+                    if (!upload.isVersioned() && !upload.eTag().equals(unquoted(seen.eTag()))) {
+                        // Overwritten since: the newer object has its own notification to come.
+                        log.info("Skipped {}: it has been overwritten since (ETag now {})", upload, seen.eTag());
+                        return Mono.empty();
+                    }
+                    return isImage(upload.key(), seen.contentType()) && seen.contentLength() <= imageMaxBytes
+                            ? thumbnailOrCopy(upload, seen)
+                            : store.copy(upload, seen, upload.outputKey());
+                })
+                .onErrorResume(FileProcessor::isGone, gone -> {
+                    // Deleted or replaced before we got to it: nothing to do, and a retry would not help.
+                    log.info("Skipped {}: it is gone ({})", upload, gone.getMessage());
+                    return Mono.empty();
+                });
+    }
+
+    private Mono<ProcessedFile> thumbnailOrCopy(Upload upload, HeadObjectResponse seen) {
+        return store.open(upload, seen)
+                .flatMap(image -> thumbnailer.thumbnail(image, upload.toString()))
+                .flatMap(thumbnail -> store.put(upload.bucket(), upload.outputKey(), thumbnail.bytes(),
+                        thumbnail.contentType(), ProcessedFile.THUMBNAIL))
+                .switchIfEmpty(Mono.defer(() -> store.copy(upload, seen, upload.outputKey())));
+    }
+
+    static boolean isImage(String key, String contentType) {
+        String extension = key.substring(key.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT);
+        String type = contentType == null ? "" : contentType.split(";")[0].trim().toLowerCase(Locale.ROOT);
+        return IMAGE_TYPES.contains(type) || (key.contains(".") && IMAGE_EXTENSIONS.contains(extension));
+    }
+
+    /** 404: deleted. 412: replaced between our reads (the reads are pinned to the ETag first seen). */
+    private static boolean isGone(Throwable error) {
+        return error instanceof S3Exception s3 && (s3.statusCode() == 404 || s3.statusCode() == 412);
+    }
+
+    private static String unquoted(String eTag) {
+        return eTag == null ? "" : eTag.replace("\"", "");
+    }
+
+    /**
+     * One reply per event. S3 puts one record in each message, so {@code others} is normally absent;
+     * when a message names several uploads they are listed there, in the same shape.
+     * The id is derived from the object versions, so a redelivery, or another notification of the
+     * same versions, replies the same event, and subscribers can drop the repeat by source and id.
+     */
+    private CloudEvent reply(List<Done> done) {
+        FileProcessed first = done.getFirst().described();
+        FileProcessed data = new FileProcessed(first.bucket(), first.key(), first.size(), first.outputs(),
+                done.subList(1, done.size()).stream().map(Done::described).toList());
+        String versions = done.stream()
+                .map(each -> each.upload().fileKey() + "#" + each.upload().version())
+                .collect(Collectors.joining("\n"));
+        return CloudEventBuilder.v1()
+                .withId(IdempotencyStore.sha256(versions))
+                .withSource(REPLY_SOURCE)
+                .withType(REPLY_TYPE)
+                .withSubject(first.key())
+                .withData("application/json", json.writeValueAsBytes(data))
+                .build();
+    }
+}

@@ -1,0 +1,37 @@
+package dev.serverlessapp.files;
+
+/**
+ * One uploaded object from an S3 ObjectCreated notification, with its key already URL-decoded.
+ *
+ * @param versionId null when the bucket is not versioned
+ * @param eTag      without quotes, as S3 notifications carry it
+ */
+public record Upload(String bucket, String key, long size, String eTag, String versionId) {
+
+    /** Outputs go under this prefix in the same bucket; uploads under it are never processed. */
+    public static final String OUTPUT_PREFIX = "processed/";
+
+    /** The object version this upload names: the version id, or the ETag in an unversioned bucket. */
+    public String version() {
+        // Suspended versioning reports the literal "null", which every overwrite shares.
+        return versionId == null || versionId.isBlank() || versionId.equals("null") ? eTag : versionId;
+    }
+
+    public boolean isVersioned() {
+        return !version().equals(eTag);
+    }
+
+    public String outputKey() {
+        return OUTPUT_PREFIX + key;
+    }
+
+    /** The processed-file item's partition key, the business key of this function (README, table layout). */
+    public String fileKey() {
+        return "FILE#" + bucket + "/" + key;
+    }
+
+    @Override
+    public String toString() {
+        return "s3://" + bucket + "/" + key + " (version " + version() + ")";
+    }
+}

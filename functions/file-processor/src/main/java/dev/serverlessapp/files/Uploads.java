@@ -1,0 +1,125 @@
+package dev.serverlessapp.files;
+
+import dev.serverlessapp.support.problem.PermanentFailure;
+import io.cloudevents.CloudEvent;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.eventnotifications.s3.model.S3EventNotification;
+import software.amazon.awssdk.eventnotifications.s3.model.S3EventNotificationRecord;
+import software.amazon.awssdk.eventnotifications.s3.model.S3Object;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Reads the uploads an SQS-source event announces: its data is the SQS message body, an S3 event
+ * notification. Parsing happens here once; everything inward gets {@link Upload}s.
+ */
+final class Uploads {
+
+    static final String SQS_EVENT_TYPE = "dev.knative.eventing.aws-sqs";
+
+    private static final Logger log = LoggerFactory.getLogger(Uploads.class);
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private Uploads() {
+    }
+
+    /** The uploads to process, without the ones to ignore; a malformed event is a {@link PermanentFailure}. */
+    static List<Upload> from(CloudEvent event) {
+        if (!SQS_EVENT_TYPE.equals(event.getType())) {
+            throw invalid("Expected an event of type " + SQS_EVENT_TYPE + ", got " + event.getType(), null);
+        }
+        if (event.getData() == null) {
+            throw invalid("The event has no data: expected an S3 event notification", null);
+        }
+        return from(event.getData().toBytes());
+    }
+
+    static List<Upload> from(byte[] body) {
+        S3EventNotification notification = parse(body);
+        if (notification.getRecords() == null) {
+            if (isTestEvent(body)) {
+                // S3 sends this once when the notification is configured; there is nothing to process.
+                log.info("Acknowledged the s3:TestEvent");
+                return List.of();
+            }
+            throw invalid("The S3 event notification has no Records", null);
+        }
+        List<Upload> uploads = new ArrayList<>();
+        for (S3EventNotificationRecord record : notification.getRecords()) {
+            Upload upload = toUpload(record);
+            if (upload != null && isToProcess(upload)) {
+                uploads.add(upload);
+            }
+        }
+        return uploads;
+    }
+
+    /** Outputs would trigger the processor again, forever (the seed's bug); folder markers hold nothing. */
+    static boolean isToProcess(Upload upload) {
+        if (upload.key().startsWith(Upload.OUTPUT_PREFIX)) {
+            log.info("Ignored {}: it is an output", upload);
+            return false;
+        }
+        if (upload.key().endsWith("/")) {
+            log.info("Ignored {}: it is a folder marker", upload);
+            return false;
+        }
+        return true;
+    }
+
+    private static Upload toUpload(S3EventNotificationRecord record) {
+        if (record == null || record.getEventName() == null || !record.getEventName().startsWith("ObjectCreated:")) {
+            // The queue should only get ObjectCreated; anything else is a configuration slip, not poison.
+            log.warn("Ignored a record that is not ObjectCreated: {}", record == null ? null : record.getEventName());
+            return null;
+        }
+        if (record.getS3() == null || record.getS3().getBucket() == null || record.getS3().getObject() == null) {
+            throw invalid("An ObjectCreated record has no s3.bucket or s3.object", null);
+        }
+        String bucket = record.getS3().getBucket().getName();
+        S3Object object = record.getS3().getObject();
+        if (isBlank(bucket) || isBlank(object.getKey()) || isBlank(object.getETag())) {
+            throw invalid("An ObjectCreated record lacks the bucket name, object key or eTag", null);
+        }
+        return new Upload(bucket, decodeKey(object), object.getSizeAsLong() == null ? 0 : object.getSizeAsLong(),
+                object.getETag(), object.getVersionId());
+    }
+
+    /** Keys arrive URL-encoded, with {@code +} for a space (S3 event message structure). */
+    static String decodeKey(S3Object object) {
+        try {
+            return object.getUrlDecodedKey();
+        } catch (IllegalArgumentException e) {
+            throw invalid("The object key is not URL-encoded: " + object.getKey(), e);
+        }
+    }
+
+    private static S3EventNotification parse(byte[] body) {
+        try {
+            return S3EventNotification.fromJson(body);
+        } catch (RuntimeException e) {
+            throw invalid("The event data is not an S3 event notification: " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean isTestEvent(byte[] body) {
+        try {
+            JsonNode event = JSON.readTree(body).get("Event");
+            return event != null && "s3:TestEvent".equals(event.asString());
+        } catch (JacksonException e) {
+            return false;
+        }
+    }
+
+    private static boolean isBlank(String value) {
+        return value == null || value.isBlank();
+    }
+
+    private static PermanentFailure invalid(String detail, Throwable cause) {
+        return new PermanentFailure("Not an S3 ObjectCreated notification", detail, cause);
+    }
+}

@@ -1,0 +1,320 @@
+package dev.serverlessapp.files;
+
+import static dev.serverlessapp.files.S3Notifications.notification;
+import static dev.serverlessapp.files.S3Notifications.postBinary;
+import static dev.serverlessapp.files.S3Notifications.postStructured;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.serverlessapp.support.idempotency.IdempotencyStore;
+import dev.serverlessapp.support.table.AppTable;
+import dev.serverlessapp.testsupport.Backends;
+import dev.serverlessapp.testsupport.LocalBackends;
+import java.awt.Color;
+import java.awt.GradientPaint;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import software.amazon.awssdk.core.ResponseBytes;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * The function over HTTP, with real CloudEvents in both content modes, against S3Proxy and dynalite.
+ * Every scenario checks its effect where it lands: the object in the bucket and the item in the table.
+ */
+@SpringBootTest(classes = FileProcessorApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@AutoConfigureWebTestClient
+class FileProcessorTest {
+
+    static final String TABLE = "files-" + UUID.randomUUID();
+    static final String BUCKET = "uploads-" + UUID.randomUUID();
+    static final LocalBackends BACKENDS = LocalBackends.shared();
+
+    @DynamicPropertySource
+    static void backends(DynamicPropertyRegistry registry) {
+        BACKENDS.springProperties(Backends.Service.DYNAMODB, Backends.Service.S3)
+                .forEach((name, value) -> registry.add(name, () -> value));
+        BACKENDS.clients().createTable(AppTable.createTableRequest(TABLE));
+        BACKENDS.clients().createBucket(BUCKET);
+        registry.add("app.table.name", () -> TABLE);
+    }
+
+    @Autowired
+    WebTestClient http;
+
+    final S3Client s3 = BACKENDS.clients().s3();
+    final DynamoDbClient dynamo = BACKENDS.clients().dynamo();
+    /** Each test works under its own prefix, so tests sharing the bucket never see each other's objects. */
+    String dir;
+
+    @BeforeEach
+    void setUp() {
+        http = http.mutate().responseTimeout(Duration.ofSeconds(60)).build();
+        dir = "t-" + UUID.randomUUID() + "/";
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"png, image/png", "jpeg, image/jpeg", "gif, image/gif", "bmp, image/bmp"})
+    void imageBecomesThumbnailNoLargerThan256Pixels(String format, String contentType) throws IOException {
+        String key = dir + "photo." + format;
+        S3Notifications.Created upload = upload(key, image(1200, 800, format), contentType);
+
+        postBinary(http, id(), notification(upload))
+                .expectStatus().isOk()
+                .expectHeader().valueEquals("ce-type", "dev.serverlessapp.file.processed")
+                .expectHeader().valueEquals("ce-source", "/serverless-app/file-processor")
+                .expectBody()
+                .jsonPath("$.bucket").isEqualTo(BUCKET)
+                .jsonPath("$.key").isEqualTo(key)
+                .jsonPath("$.outputs[0].key").isEqualTo("processed/" + key)
+                .jsonPath("$.outputs[0].kind").isEqualTo("thumbnail");
+
+        ResponseBytes<GetObjectResponse> output = s3.getObjectAsBytes(get -> get.bucket(BUCKET).key("processed/" + key));
+        BufferedImage thumbnail = ImageIO.read(new ByteArrayInputStream(output.asByteArray()));
+        assertThat(thumbnail.getWidth()).isEqualTo(256);
+        assertThat(thumbnail.getHeight()).isEqualTo(171);
+        assertThat(output.response().contentType()).isEqualTo(contentType);
+        assertThat(output.response().contentLength()).isEqualTo(output.asByteArray().length);
+        assertThat(output.response().metadata()).containsEntry("sha256", sha256(output.asByteArray()));
+    }
+
+    @Test
+    void textFileIsCopiedByteForByteWithContentTypeSizeAndSha256() {
+        byte[] text = "Dear diary,\ntoday the processor stopped processing its own output.\n".getBytes(StandardCharsets.UTF_8);
+        String key = dir + "diary.txt";
+        S3Notifications.Created upload = upload(key, text, "text/plain; charset=utf-8");
+
+        postStructured(http, id(), notification(upload))
+                .expectStatus().isOk()
+                .expectHeader().valueEquals("ce-type", "dev.serverlessapp.file.processed")
+                .expectBody()
+                .jsonPath("$.size").isEqualTo(text.length)
+                .jsonPath("$.outputs[0].kind").isEqualTo("copy")
+                .jsonPath("$.outputs[0].sha256").isEqualTo(sha256(text));
+
+        ResponseBytes<GetObjectResponse> output = s3.getObjectAsBytes(get -> get.bucket(BUCKET).key("processed/" + key));
+        assertThat(output.asByteArray()).isEqualTo(text);
+        String inputType = s3.headObject(head -> head.bucket(BUCKET).key(key)).contentType();
+        assertThat(output.response().contentType()).isEqualTo(inputType).startsWith("text/plain");
+        assertThat(output.response().contentLength()).isEqualTo(text.length);
+        assertThat(output.response().metadata()).containsEntry("sha256", sha256(text));
+    }
+
+    @Test
+    void processedFileIsRecordedUnderItsHourForTheHourlyReport() {
+        String key = dir + "report-me.csv";
+        S3Notifications.Created upload = upload(key, "a,b\n1,2\n".getBytes(StandardCharsets.UTF_8), "text/csv");
+        String hourBefore = AppTable.hour(Instant.now());
+
+        postBinary(http, id(), notification(upload)).expectStatus().isOk();
+
+        Map<String, AttributeValue> item = item(key, upload.eTag());
+        assertThat(item.get("outputKey").s()).isEqualTo("processed/" + key);
+        assertThat(item.get("sha256").s()).isEqualTo(sha256("a,b\n1,2\n".getBytes(StandardCharsets.UTF_8)));
+        assertThat(item.get("contentType").s()).isEqualTo("text/csv");
+        assertThat(item.get("size").n()).isEqualTo("8");
+        assertThat(item.get("gsi1pk").s()).isIn("FILE_PROCESSED#" + hourBefore, "FILE_PROCESSED#" + AppTable.hour(Instant.now()));
+        String hour = item.get("gsi1pk").s();
+        var inHour = dynamo.query(query -> query.tableName(TABLE).indexName(AppTable.ACTIVITY_INDEX)
+                .keyConditionExpression("gsi1pk = :hour")
+                .expressionAttributeValues(Map.of(":hour", AttributeValue.fromS(hour))));
+        assertThat(inHour.items()).extracting(found -> found.get("gsi1sk").s())
+                .contains("FILE#" + BUCKET + "/" + key + "#" + upload.eTag());
+    }
+
+    @Test
+    void urlEncodedKeyWithSpacesAndUnicodeIsDecoded() {
+        String key = dir + "my documents/résumé 2026 + notes (1).txt";
+        S3Notifications.Created upload = upload(key, "Ünïcödé".getBytes(StandardCharsets.UTF_8), "text/plain");
+        assertThat(notification(upload)).contains("my+documents/r%C3%A9sum%C3%A9+2026+%2B+notes");
+
+        postBinary(http, id(), notification(upload)).expectStatus().isOk()
+                .expectBody().jsonPath("$.key").isEqualTo(key);
+
+        assertThat(read("processed/" + key)).isEqualTo("Ünïcödé".getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void everyRecordOfOneEventIsProcessed() {
+        S3Notifications.Created first = upload(dir + "one.txt", "1".getBytes(StandardCharsets.UTF_8), "text/plain");
+        S3Notifications.Created second = upload(dir + "two.txt", "22".getBytes(StandardCharsets.UTF_8), "text/plain");
+
+        postStructured(http, id(), notification(first, second)).expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$.key").isEqualTo(first.key())
+                .jsonPath("$.others[0].key").isEqualTo(second.key())
+                .jsonPath("$.others[0].outputs[0].size").isEqualTo(2);
+
+        assertThat(read("processed/" + first.key())).isEqualTo("1".getBytes(StandardCharsets.UTF_8));
+        assertThat(read("processed/" + second.key())).isEqualTo("22".getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void testEventIsAcknowledgedWithoutReply() {
+        int before = s3.listObjectsV2(list -> list.bucket(BUCKET)).keyCount();
+
+        postStructured(http, id(), S3Notifications.testEvent(BUCKET))
+                .expectStatus().isAccepted()
+                .expectHeader().doesNotExist("ce-id")
+                .expectHeader().doesNotExist("ce-type");
+
+        assertThat(s3.listObjectsV2(list -> list.bucket(BUCKET)).keyCount()).isEqualTo(before);
+    }
+
+    @Test
+    void outputsAreNotProcessedAgain() {
+        // An output's own notification: processing it would write processed/processed/... forever.
+        S3Notifications.Created output = upload("processed/" + dir + "done.txt", "x".getBytes(StandardCharsets.UTF_8), "text/plain");
+
+        postBinary(http, id(), notification(output))
+                .expectStatus().isAccepted()
+                .expectHeader().doesNotExist("ce-id");
+
+        assertThat(keysUnder("processed/processed/" + dir)).isEmpty();
+        assertThat(dynamo.getItem(get -> get.tableName(TABLE).key(fileKey(output.key(), output.eTag()))).hasItem()).isFalse();
+    }
+
+    @Test
+    void duplicateDeliveryWritesTheOutputOnce() {
+        String key = dir + "twice.txt";
+        S3Notifications.Created upload = upload(key, "original".getBytes(StandardCharsets.UTF_8), "text/plain");
+        String eventId = id();
+        String replyId = postBinary(http, eventId, notification(upload)).expectStatus().isOk()
+                .returnResult(String.class).getResponseHeaders().getFirst("ce-id");
+        // Mark the output: a second write would replace the mark with the original bytes.
+        s3.putObject(put -> put.bucket(BUCKET).key("processed/" + key), RequestBody.fromString("mark"));
+
+        // The broker redelivers the same event, then S3 sends the same version in a new message.
+        postBinary(http, eventId, notification(upload)).expectStatus().isOk()
+                .expectHeader().valueEquals("ce-id", replyId);
+        postStructured(http, id(), notification(upload)).expectStatus().isOk()
+                .expectHeader().valueEquals("ce-id", replyId);
+
+        assertThat(read("processed/" + key)).isEqualTo("mark".getBytes(StandardCharsets.UTF_8));
+        var versions = dynamo.query(query -> query.tableName(TABLE).keyConditionExpression("pk = :file")
+                .expressionAttributeValues(Map.of(":file", AttributeValue.fromS("FILE#" + BUCKET + "/" + key))));
+        assertThat(versions.items()).hasSize(1);
+        assertThat(replyId).isEqualTo(IdempotencyStore.sha256("FILE#" + BUCKET + "/" + key + "#" + upload.eTag()));
+    }
+
+    @Test
+    void newVersionOfTheSameKeyIsProcessedAgain() {
+        String key = dir + "draft.txt";
+        S3Notifications.Created first = upload(key, "v1".getBytes(StandardCharsets.UTF_8), "text/plain");
+        postBinary(http, id(), notification(first)).expectStatus().isOk();
+        S3Notifications.Created second = upload(key, "v2!".getBytes(StandardCharsets.UTF_8), "text/plain");
+
+        postBinary(http, id(), notification(second)).expectStatus().isOk();
+
+        assertThat(read("processed/" + key)).isEqualTo("v2!".getBytes(StandardCharsets.UTF_8));
+        assertThat(item(key, first.eTag())).isNotEmpty();
+        assertThat(item(key, second.eTag()).get("size").n()).isEqualTo("3");
+    }
+
+    @Test
+    void objectDeletedBeforeProcessingIsAcknowledgedAndNothingWritten() {
+        String key = dir + "gone.txt";
+        S3Notifications.Created upload = upload(key, "soon gone".getBytes(StandardCharsets.UTF_8), "text/plain");
+        s3.deleteObject(delete -> delete.bucket(BUCKET).key(key));
+
+        postBinary(http, id(), notification(upload))
+                .expectStatus().isAccepted()
+                .expectHeader().doesNotExist("ce-id");
+
+        assertThat(keysUnder("processed/" + dir)).isEmpty();
+        assertThat(dynamo.getItem(get -> get.tableName(TABLE).key(fileKey(key, upload.eTag()))).hasItem()).isFalse();
+    }
+
+    @Test
+    void notificationOfAnOverwrittenVersionWritesNothing() {
+        String key = dir + "overwritten.txt";
+        S3Notifications.Created old = upload(key, "old".getBytes(StandardCharsets.UTF_8), "text/plain");
+        upload(key, "newer".getBytes(StandardCharsets.UTF_8), "text/plain");
+
+        // The newer version has its own notification; the old one must not copy the newer bytes as "old".
+        postBinary(http, id(), notification(old)).expectStatus().isAccepted();
+
+        assertThat(keysUnder("processed/" + dir)).isEmpty();
+    }
+
+    @Test
+    void bodyThatIsNotJsonIsDeadLettered() {
+        postBinary(http, id(), "this is not an S3 notification")
+                .expectStatus().isBadRequest()
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody().jsonPath("$.title").isEqualTo("Not an S3 ObjectCreated notification");
+    }
+
+    @Test
+    void jsonWithoutRecordsIsDeadLettered() {
+        postStructured(http, id(), "{\"type\":\"welcome\",\"to\":\"a@example.com\"}")
+                .expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.detail").isEqualTo("The S3 event notification has no Records");
+    }
+
+    S3Notifications.Created upload(String key, byte[] bytes, String contentType) {
+        String eTag = s3.putObject(put -> put.bucket(BUCKET).key(key).contentType(contentType), RequestBody.fromBytes(bytes))
+                .eTag().replace("\"", "");
+        return new S3Notifications.Created(BUCKET, key, bytes.length, eTag);
+    }
+
+    byte[] read(String key) {
+        return s3.getObjectAsBytes(get -> get.bucket(BUCKET).key(key)).asByteArray();
+    }
+
+    List<String> keysUnder(String prefix) {
+        return s3.listObjectsV2(list -> list.bucket(BUCKET).prefix(prefix)).contents().stream().map(S3Object::key).toList();
+    }
+
+    Map<String, AttributeValue> item(String key, String version) {
+        return dynamo.getItem(get -> get.tableName(TABLE).key(fileKey(key, version))).item();
+    }
+
+    static Map<String, AttributeValue> fileKey(String key, String version) {
+        return Map.of("pk", AttributeValue.fromS("FILE#" + BUCKET + "/" + key), "sk", AttributeValue.fromS("VERSION#" + version));
+    }
+
+    static byte[] image(int width, int height, String format) throws IOException {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D graphics = image.createGraphics();
+        graphics.setPaint(new GradientPaint(0, 0, Color.BLUE, width, height, Color.YELLOW));
+        graphics.fillRect(0, 0, width, height);
+        graphics.dispose();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertThat(ImageIO.write(image, format, out)).isTrue();
+        return out.toByteArray();
+    }
+
+    static String sha256(byte[] bytes) {
+        return HexFormat.of().formatHex(ObjectStore.sha256().digest(bytes));
+    }
+
+    static String id() {
+        return UUID.randomUUID().toString();
+    }
+}

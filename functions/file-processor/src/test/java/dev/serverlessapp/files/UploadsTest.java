@@ -1,0 +1,113 @@
+package dev.serverlessapp.files;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.serverlessapp.support.problem.PermanentFailure;
+import io.cloudevents.core.builder.CloudEventBuilder;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Reading S3 notifications: key decoding and which records are processed. Fixtures are real S3 shapes. */
+class UploadsTest {
+
+    @Test
+    void keysAreUrlDecodedWithPlusForSpace() {
+        List<Upload> uploads = Uploads.from(fixture("object-created.json"));
+
+        assertThat(uploads.getFirst().key()).isEqualTo("holiday photos/café + bar.png");
+    }
+
+    @Test
+    void everyRecordOfTheMessageIsReadButOutputsAreIgnored() {
+        List<Upload> uploads = Uploads.from(fixture("object-created.json"));
+
+        // The second record is under processed/: processing it would trigger the processor forever.
+        assertThat(uploads).extracting(Upload::key).containsExactly("holiday photos/café + bar.png", "notes.txt");
+    }
+
+    @Test
+    void versionIsTheVersionIdOrTheEtagWhenUnversioned() {
+        List<Upload> uploads = Uploads.from(fixture("object-created.json"));
+
+        assertThat(uploads.get(0).version()).isEqualTo("096fKKXTRTtl3on89fVO.nfljtsv6qko");
+        assertThat(uploads.get(0).isVersioned()).isTrue();
+        // Suspended versioning reports "null", shared by every overwrite: the ETag tells them apart.
+        assertThat(uploads.get(1).version()).isEqualTo("900150983cd24fb0d6963f7d28e17f72");
+        assertThat(uploads.get(1).isVersioned()).isFalse();
+    }
+
+    @Test
+    void outputKeyAndBusinessKeyFollowTheTableLayout() {
+        Upload upload = new Upload("uploads", "a b/c.txt", 3, "etag", null);
+
+        assertThat(upload.outputKey()).isEqualTo("processed/a b/c.txt");
+        assertThat(upload.fileKey()).isEqualTo("FILE#uploads/a b/c.txt");
+    }
+
+    @Test
+    void testEventIsAcknowledgedWithNothingToProcess() {
+        assertThat(Uploads.from(fixture("s3-test-event.json"))).isEmpty();
+    }
+
+    @Test
+    void folderMarkersAndOutputsAreNotProcessed() {
+        assertThat(Uploads.isToProcess(new Upload("b", "photos/", 0, "e", null))).isFalse();
+        assertThat(Uploads.isToProcess(new Upload("b", "processed/x.png", 1, "e", null))).isFalse();
+        assertThat(Uploads.isToProcess(new Upload("b", "unprocessed/x.png", 1, "e", null))).isTrue();
+    }
+
+    @Test
+    void recordsOtherThanObjectCreatedAreIgnored() {
+        String removed = """
+                {"Records":[{"eventName":"ObjectRemoved:Delete","s3":{"bucket":{"name":"b"},"object":{"key":"a.txt"}}}]}""";
+
+        assertThat(Uploads.from(removed.getBytes(StandardCharsets.UTF_8))).isEmpty();
+    }
+
+    @Test
+    void bodyThatIsNotJsonIsPermanentFailure() {
+        assertThatThrownBy(() -> Uploads.from("hello".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(PermanentFailure.class)
+                .hasMessageContaining("not an S3 event notification");
+    }
+
+    @Test
+    void jsonWithoutRecordsIsPermanentFailure() {
+        assertThatThrownBy(() -> Uploads.from("{\"type\":\"welcome\"}".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(PermanentFailure.class)
+                .hasMessageContaining("no Records");
+    }
+
+    @Test
+    void recordWithoutBucketIsPermanentFailure() {
+        String noBucket = """
+                {"Records":[{"eventName":"ObjectCreated:Put","s3":{"object":{"key":"a.txt","eTag":"e"}}}]}""";
+
+        assertThatThrownBy(() -> Uploads.from(noBucket.getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(PermanentFailure.class);
+    }
+
+    @Test
+    void eventOfAnotherTypeIsPermanentFailure() {
+        var ping = CloudEventBuilder.v1().withId("1").withSource(URI.create("/apis/v1/namespaces/x/pingsources/hourly"))
+                .withType("dev.knative.sources.ping").withData("application/json", fixture("object-created.json"))
+                .build();
+
+        assertThatThrownBy(() -> Uploads.from(ping)).isInstanceOf(PermanentFailure.class)
+                .hasMessageContaining("dev.knative.eventing.aws-sqs");
+    }
+
+    static byte[] fixture(String name) {
+        try (InputStream in = UploadsTest.class.getResourceAsStream("/events/" + name)) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
