@@ -1,0 +1,86 @@
+package dev.serverlessapp.scheduled;
+
+import dev.serverlessapp.support.table.AppTable;
+import dev.serverlessapp.support.table.TableProperties;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+
+/**
+ * Deletes what has expired: items filed under {@code EXPIRES#<hour>} in the {@code due} index
+ * (idempotency records, or anything else given an {@code expiresAt}). DynamoDB's TTL does this
+ * within days in AWS, dynalite never; reading one bucket an hour keeps it prompt without a scan.
+ */
+@Component
+class ExpiredDataCleanup implements HourlyTask {
+
+    private static final Logger log = LoggerFactory.getLogger(ExpiredDataCleanup.class);
+    private static final int CONCURRENT_DELETES = 8;
+
+    private final DynamoDbAsyncClient dynamo;
+    private final String table;
+
+    ExpiredDataCleanup(DynamoDbAsyncClient dynamo, TableProperties table) {
+        this.dynamo = dynamo;
+        this.table = table.name();
+    }
+
+    @Override
+    public String cursor() {
+        return "lastCleanedHour";
+    }
+
+    @Override
+    public List<Instant> hours(Optional<Instant> lastDone, Instant now, int catchupHours) {
+        return Hours.dueBuckets(lastDone, now, catchupHours);
+    }
+
+    @Override
+    public Mono<Void> run(Instant hour, Instant now) {
+        return expiring(hour)
+                .filter(item -> !Instant.ofEpochSecond(Long.parseLong(item.get(AppTable.EXPIRES_AT).n())).isAfter(now))
+                .flatMap(item -> delete(item, now), CONCURRENT_DELETES)
+                .reduce(0, Integer::sum)
+                .doOnNext(deleted -> {
+                    if (deleted > 0) {
+                        log.info("Deleted {} expired items due by {}", deleted, AppTable.hour(hour));
+                    }
+                })
+                .then();
+    }
+
+    private Flux<Map<String, AttributeValue>> expiring(Instant hour) {
+        return Flux.from(dynamo.queryPaginator(query -> query.tableName(table)
+                .indexName(AppTable.DUE_INDEX)
+                .keyConditionExpression("#due = :bucket")
+                .projectionExpression("#pk, #sk, #expiresAt")
+                .expressionAttributeNames(Map.of("#due", AppTable.DUE_PK, "#pk", AppTable.PK, "#sk", AppTable.SK,
+                        "#expiresAt", AppTable.EXPIRES_AT))
+                .expressionAttributeValues(Map.of(":bucket", AttributeValue.fromS("EXPIRES#" + AppTable.hour(hour)))))
+                .items())
+                .filter(item -> item.containsKey(AppTable.EXPIRES_AT));
+    }
+
+    /**
+     * The index is eventually consistent and a record can be refreshed after the query, so the
+     * delete checks the expiry again on the item itself.
+     */
+    private Mono<Integer> delete(Map<String, AttributeValue> item, Instant now) {
+        return Mono.fromFuture(() -> dynamo.deleteItem(delete -> delete.tableName(table)
+                        .key(Map.of(AppTable.PK, item.get(AppTable.PK), AppTable.SK, item.get(AppTable.SK)))
+                        .conditionExpression("#expiresAt <= :now")
+                        .expressionAttributeNames(Map.of("#expiresAt", AppTable.EXPIRES_AT))
+                        .expressionAttributeValues(Map.of(":now", AttributeValue.fromN(Long.toString(now.getEpochSecond()))))))
+                .thenReturn(1)
+                .onErrorResume(ConditionalCheckFailedException.class, refreshed -> Mono.just(0));
+    }
+}

@@ -1,0 +1,341 @@
+package dev.serverlessapp.scheduled;
+
+import static dev.serverlessapp.scheduled.AppItems.n;
+import static dev.serverlessapp.scheduled.AppItems.s;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.serverlessapp.support.idempotency.IdempotencyStore;
+import dev.serverlessapp.support.table.AppTable;
+import dev.serverlessapp.testsupport.AwsTestClients;
+import dev.serverlessapp.testsupport.Backends;
+import dev.serverlessapp.testsupport.LocalBackends;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.context.annotation.Bean;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import reactor.core.publisher.Mono;
+import software.amazon.awssdk.core.sync.ResponseTransformer;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The hourly job over HTTP, fed real PingSource events, against dynalite, ElasticMQ and S3Proxy.
+ * Each scenario sets the clock to its own day and starts from a fresh cursor, so the scenarios share
+ * the table, queue and bucket of this class without seeing each other's hours.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@AutoConfigureWebTestClient
+class HourlyJobTest {
+
+    static final String TABLE = "scheduled-" + UUID.randomUUID();
+    static final String BUCKET = "reports-" + UUID.randomUUID();
+    static final int CATCHUP_HOURS = 6;
+    static final AtomicInteger scenarios = new AtomicInteger();
+    static String queueUrl;
+
+    @DynamicPropertySource
+    static void backends(DynamicPropertyRegistry registry) {
+        LocalBackends backends = LocalBackends.shared();
+        backends.springProperties(Backends.Service.DYNAMODB, Backends.Service.SQS, Backends.Service.S3)
+                .forEach((name, value) -> registry.add(name, () -> value));
+        AwsTestClients clients = backends.clients();
+        clients.createTable(AppTable.createTableRequest(TABLE));
+        clients.createBucket(BUCKET);
+        queueUrl = clients.createQueue("email-" + UUID.randomUUID());
+        registry.add("app.table.name", () -> TABLE);
+        registry.add("reports.bucket", () -> BUCKET);
+        registry.add("reports.catchup-hours", () -> CATCHUP_HOURS);
+        registry.add("welcomes.email-queue-url", () -> queueUrl);
+        registry.add("welcomes.grace", () -> "PT15M");
+    }
+
+    @TestConfiguration
+    static class TestClock {
+        @Bean
+        SettableClock testClock() {
+            return new SettableClock();
+        }
+    }
+
+    static AppItems items;
+    static S3Client s3;
+    static SqsClient sqs;
+
+    @Autowired
+    WebTestClient http;
+    @Autowired
+    SettableClock clock;
+    @Autowired
+    IdempotencyStore idempotency;
+    @Autowired
+    JsonMapper json;
+
+    /** Midnight of this scenario's own day: ten days from every other scenario's. */
+    Instant day;
+
+    @BeforeAll
+    static void clients() {
+        AwsTestClients clients = LocalBackends.shared().clients();
+        items = new AppItems(clients.dynamo(), TABLE);
+        s3 = clients.s3();
+        sqs = clients.sqs();
+    }
+
+    @BeforeEach
+    void freshScenario() {
+        day = Instant.parse("2031-01-01T00:00:00Z").plus(Duration.ofDays(10L * scenarios.incrementAndGet()));
+        items.resetJobCursor();
+        sqs.purgeQueue(purge -> purge.queueUrl(queueUrl));
+    }
+
+    Instant at(String timeOfDay) {
+        return day.plus(Duration.between(Instant.parse("1970-01-01T00:00:00Z"), Instant.parse("1970-01-01T" + timeOfDay + "Z")));
+    }
+
+    @Test
+    void expiredIdempotencyRecordsAreDeletedAndUnexpiredOnesKept() {
+        // Written by the real store at 10:00, as every function writes them.
+        clock.set(at("10:00:00"));
+        remember("expired-at-10:30", Duration.ofMinutes(30));
+        remember("expired-at-11:30", Duration.ofMinutes(90));
+        remember("expired-at-12:00:10", Duration.ofMinutes(120).plusSeconds(10));
+        remember("expires-at-15:00", Duration.ofHours(5));
+        // Filed under 11:00 but refreshed since to expire tomorrow; the index has not caught up yet.
+        items.put(Map.of(AppTable.PK, s("IDEMPOTENCY#refreshed-" + day), AppTable.SK, s("IDEMPOTENCY"),
+                "key", s("refreshed"), AppTable.EXPIRES_AT, n(at("10:00:00").plus(Duration.ofDays(1)).getEpochSecond()),
+                AppTable.DUE_PK, s("EXPIRES#" + AppTable.hour(at("11:00:00"))),
+                AppTable.DUE_SK, s("IDEMPOTENCY#refreshed-" + day)));
+
+        clock.set(at("12:00:30"));
+        Pings.binary(http, Pings.newId()).expectStatus().isAccepted();
+
+        assertThat(idempotencyRecord("expired-at-10:30")).isEmpty();
+        assertThat(idempotencyRecord("expired-at-11:30")).isEmpty();
+        // Filed under 13:00, but already past: the bucket of the running hour is swept too.
+        assertThat(idempotencyRecord("expired-at-12:00:10")).isEmpty();
+        assertThat(idempotencyRecord("expires-at-15:00")).isNotEmpty();
+        assertThat(items.get("IDEMPOTENCY#refreshed-" + day, "IDEMPOTENCY")).isNotEmpty();
+    }
+
+    @Test
+    void pendingWelcomePastGraceIsQueuedAgainAndItsDueHourMoved() {
+        // Created 10:20; user-api filed it under 11:00 (due 10:35) and the first send was lost.
+        items.user("ann-" + day.getEpochSecond(), "Ann", at("10:20:00"), "PENDING", at("10:35:00"));
+        String ann = "ann-" + day.getEpochSecond();
+
+        clock.set(at("11:00:30"));
+        Pings.structured(http, Pings.newId()).expectStatus().isAccepted();
+
+        List<JsonNode> welcomes = receiveWelcomes();
+        assertThat(welcomes).hasSize(1);
+        JsonNode welcome = welcomes.getFirst();
+        assertThat(welcome.get("type").asString()).isEqualTo("welcome");
+        assertThat(welcome.get("to").asString()).isEqualTo(ann + "@example.com");
+        assertThat(welcome.get("subject").asString()).isEqualTo("Welcome to our platform!");
+        assertThat(welcome.get("body").asString()).isEqualTo("Hello Ann, welcome to our platform!");
+        assertThat(welcome.get("userId").asString()).isEqualTo(ann);
+
+        Map<String, AttributeValue> user = items.user(ann);
+        // Checked again one grace period later: 11:15:30 falls due by 12:00.
+        assertThat(user.get(AppTable.DUE_PK).s()).isEqualTo("WELCOME_DUE#" + AppTable.hour(at("12:00:00")));
+        assertThat(user.get("welcome").s()).isEqualTo("PENDING");
+        assertThat(user.get("welcomeRequeues").n()).isEqualTo("1");
+    }
+
+    @Test
+    void welcomeInsideGraceOrAlreadySentIsNotQueued() {
+        String suffix = "-" + day.getEpochSecond();
+        // Created 10:50: due 11:05, filed under 12:00, still inside its grace at 11:00:30.
+        items.user("bob" + suffix, "Bob", at("10:50:00"), "PENDING", at("11:05:00"));
+        // Filed under 11:00 by a user-api with a shorter grace; with ours it is due only at 11:10.
+        items.user("cem" + suffix, "Cem", at("10:55:00"), "PENDING", at("11:00:00"));
+        // Sent, but the index still shows its old due mark.
+        items.user("dan" + suffix, "Dan", at("10:20:00"), "SENT", at("10:35:00"));
+        // Sent, and the mark cleared, as email-worker leaves it.
+        items.user("eve" + suffix, "Eve", at("10:20:00"), "SENT", null);
+
+        clock.set(at("11:00:30"));
+        Pings.binary(http, Pings.newId()).expectStatus().isAccepted();
+
+        assertThat(receiveWelcomes()).isEmpty();
+        assertThat(items.user("bob" + suffix).get(AppTable.DUE_PK).s()).isEqualTo("WELCOME_DUE#" + AppTable.hour(at("12:00:00")));
+        assertThat(items.user("cem" + suffix).get(AppTable.DUE_PK).s())
+                .as("moved to the hour its grace ends by, so it is not passed by")
+                .isEqualTo("WELCOME_DUE#" + AppTable.hour(at("12:00:00")));
+        assertThat(items.user("cem" + suffix)).doesNotContainKey("welcomeRequeues");
+        assertThat(items.user("dan" + suffix).get(AppTable.DUE_PK).s()).isEqualTo("WELCOME_DUE#" + AppTable.hour(at("11:00:00")));
+    }
+
+    @Test
+    void reportForAnHourHasItsCountsAndLandsAtItsKey() {
+        String suffix = "-" + day.getEpochSecond();
+        items.user("fay" + suffix, "Fay", at("10:05:00"), "SENT", null);
+        items.user("gus" + suffix, "Gus", at("10:40:00"), "SENT", null);
+        items.user("hal" + suffix, "Hal", at("11:00:00"), "SENT", null);
+        items.welcomeSent("fay" + suffix, at("10:06:00"));
+        items.welcomeSent("gus" + suffix, at("10:59:59"));
+        items.welcomeSent("old" + suffix, at("09:59:59"));
+        items.fileProcessed("uploads", "a.png", "v1", at("10:00:00"));
+        items.fileProcessed("uploads", "a.png", "v2", at("10:30:00"));
+        items.fileProcessed("uploads", "b.txt", "v1", at("10:45:00"));
+        items.fileProcessed("uploads", "c.txt", "v1", at("11:01:00"));
+
+        clock.set(at("11:00:30"));
+        Pings.binary(http, Pings.newId()).expectStatus().isAccepted();
+
+        String key = HourlyReports.key(at("10:00:00"));
+        assertThat(key).isEqualTo("reports/" + dayPath() + "/10.json");
+        JsonNode report = report(key);
+        assertThat(report.get("hour").asString()).isEqualTo(AppTable.hour(at("10:00:00")));
+        assertThat(report.get("start").asString()).isEqualTo(at("10:00:00").toString());
+        assertThat(report.get("end").asString()).isEqualTo(at("11:00:00").toString());
+        assertThat(report.get("usersCreated").asLong()).isEqualTo(2);
+        assertThat(report.get("welcomesSent").asLong()).isEqualTo(2);
+        assertThat(report.get("filesProcessed").asLong()).isEqualTo(3);
+
+        JsonNode before = report(HourlyReports.key(at("09:00:00")));
+        assertThat(before.get("usersCreated").asLong()).isZero();
+        assertThat(before.get("welcomesSent").asLong()).isEqualTo(1);
+        assertThat(s3.headObject(head -> head.bucket(BUCKET).key(key)).contentType()).isEqualTo("application/json");
+        assertThat(items.get("REPORT#" + AppTable.hour(at("10:00:00")), "REPORT").get("s3Key").s()).isEqualTo(key);
+        // 11:00 is still running: its report waits for the next ping.
+        assertThat(reportKeys()).doesNotContain(HourlyReports.key(at("11:00:00")));
+    }
+
+    @Test
+    void missedPingsAreCaughtUpByTheNextOne() {
+        clock.set(at("10:00:30"));
+        Pings.binary(http, Pings.newId()).expectStatus().isAccepted();
+        // A fresh install reports only the catch-up window, not every hour since 1970.
+        assertThat(reportKeys()).containsExactlyElementsOf(keys("04", "05", "06", "07", "08", "09"));
+
+        items.user("ivy-" + day.getEpochSecond(), "Ivy", at("12:30:00"), "SENT", null);
+        // The pings for 11:00 to 15:00 never came.
+        clock.set(at("15:00:30"));
+        Pings.structured(http, Pings.newId()).expectStatus().isAccepted();
+
+        assertThat(reportKeys()).containsExactlyElementsOf(
+                keys("04", "05", "06", "07", "08", "09", "10", "11", "12", "13", "14"));
+        assertThat(report(HourlyReports.key(at("12:00:00"))).get("usersCreated").asLong()).isEqualTo(1);
+        assertThat(items.get("JOB#hourly", "CURSOR").get("lastReportedHour").s()).isEqualTo(AppTable.hour(at("14:00:00")));
+    }
+
+    @Test
+    void aGapLongerThanTheCatchUpIsWorkedOffOverSeveralPings() {
+        clock.set(at("06:00:30"));
+        Pings.binary(http, Pings.newId()).expectStatus().isAccepted();
+        assertThat(reportKeys()).hasSize(CATCHUP_HOURS).last().isEqualTo(HourlyReports.key(at("05:00:00")));
+
+        // Fourteen hours without a ping: each run catches up at most CATCHUP_HOURS, oldest first.
+        clock.set(at("20:00:30"));
+        Pings.binary(http, Pings.newId()).expectStatus().isAccepted();
+        assertThat(reportKeys()).hasSize(2 * CATCHUP_HOURS).last().isEqualTo(HourlyReports.key(at("11:00:00")));
+
+        Pings.binary(http, Pings.newId()).expectStatus().isAccepted();
+        assertThat(reportKeys()).hasSize(3 * CATCHUP_HOURS).last().isEqualTo(HourlyReports.key(at("17:00:00")));
+    }
+
+    @Test
+    void sameTickTwiceOrAnotherPingForTheSameHourWritesNothingTwice() {
+        String jon = "jon-" + day.getEpochSecond();
+        items.user(jon, "Jon", at("09:30:00"), "PENDING", at("09:45:00"));
+        String id = Pings.newId();
+
+        clock.set(at("10:00:30"));
+        Pings.binary(http, id).expectStatus().isAccepted();
+        assertThat(receiveWelcomes()).hasSize(1);
+        List<String> written = reportKeys();
+        assertThat(written).hasSize(CATCHUP_HOURS);
+        String last = HourlyReports.key(at("09:00:00"));
+        Map<String, AttributeValue> marker = items.get("REPORT#" + AppTable.hour(at("09:00:00")), "REPORT");
+        // Replaced behind the job's back: a second upload would overwrite it.
+        s3.putObject(put -> put.bucket(BUCKET).key(last), RequestBody.fromString("untouched"));
+
+        // The broker redelivers the same ping, then another ping arrives within the same hour.
+        Pings.binary(http, id).expectStatus().isAccepted();
+        clock.set(at("10:07:00"));
+        Pings.structured(http, Pings.newId()).expectStatus().isAccepted();
+
+        assertThat(receiveWelcomes()).isEmpty();
+        assertThat(items.user(jon).get("welcomeRequeues").n()).isEqualTo("1");
+        assertThat(reportKeys()).isEqualTo(written);
+        assertThat(s3.getObjectAsBytes(get -> get.bucket(BUCKET).key(last)).asUtf8String()).isEqualTo("untouched");
+        assertThat(items.get("REPORT#" + AppTable.hour(at("09:00:00")), "REPORT")).isEqualTo(marker);
+    }
+
+    @Test
+    void eventThatIsNotAPingGets400AndChangesNothing() {
+        clock.set(at("10:00:30"));
+        http.post().uri("/")
+                .header("ce-specversion", "1.0").header("ce-id", Pings.newId())
+                .header("ce-source", "dev.knative.eventing.aws-sqs-source").header("ce-type", "dev.knative.eventing.aws-sqs")
+                .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"type\":\"welcome\"}")
+                .exchange()
+                .expectStatus().isBadRequest()
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody()
+                .jsonPath("$.title").isEqualTo("Unexpected event type")
+                .jsonPath("$.detail").value(detail -> assertThat((String) detail).contains("dev.knative.eventing.aws-sqs"));
+
+        assertThat(items.get("JOB#hourly", "CURSOR")).isEmpty();
+        assertThat(reportKeys()).isEmpty();
+    }
+
+    private void remember(String key, Duration keepFor) {
+        idempotency.once(IdempotencyStore.Key.of("test", key + " " + day, ""), keepFor, () -> Mono.just("")).block();
+    }
+
+    private List<Map<String, AttributeValue>> idempotencyRecord(String key) {
+        return LocalBackends.shared().clients().dynamo().scanPaginator(scan -> scan.tableName(TABLE)
+                        .filterExpression("#key = :key")
+                        .expressionAttributeNames(Map.of("#key", "key"))
+                        .expressionAttributeValues(Map.of(":key", s(key + " " + day))))
+                .items().stream().toList();
+    }
+
+    private List<JsonNode> receiveWelcomes() {
+        List<Message> messages = sqs.receiveMessage(receive -> receive.queueUrl(queueUrl)
+                .maxNumberOfMessages(10).waitTimeSeconds(1)).messages();
+        messages.forEach(message -> sqs.deleteMessage(delete -> delete.queueUrl(queueUrl)
+                .receiptHandle(message.receiptHandle())));
+        return messages.stream().map(message -> json.readTree(message.body())).toList();
+    }
+
+    private String dayPath() {
+        return HourlyReports.key(day).substring("reports/".length(), "reports/yyyy/MM/dd".length());
+    }
+
+    private List<String> keys(String... hours) {
+        return java.util.Arrays.stream(hours).map(hour -> "reports/" + dayPath() + "/" + hour + ".json").toList();
+    }
+
+    /** This scenario's reports, in key order. */
+    private List<String> reportKeys() {
+        return s3.listObjectsV2Paginator(list -> list.bucket(BUCKET).prefix("reports/" + dayPath() + "/"))
+                .contents().stream().map(S3Object::key).sorted().toList();
+    }
+
+    private JsonNode report(String key) {
+        return json.readTree(s3.getObject(get -> get.bucket(BUCKET).key(key), ResponseTransformer.toBytes()).asUtf8String());
+    }
+}
