@@ -7,7 +7,7 @@ import org.springframework.http.HttpStatus;
 public class IdempotencyKeyReusedException extends PermanentFailure {
 
     public IdempotencyKeyReusedException(IdempotencyStore.Key key) {
-        super(HttpStatus.UNPROCESSABLE_ENTITY, "Idempotency key reused",
+        super(HttpStatus.UNPROCESSABLE_CONTENT, "Idempotency key reused",
                 "This " + key.scope() + " key was already used with a different request body", null);
     }
 }

@@ -1,5 +1,7 @@
 package dev.serverlessapp.support.problem;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.springframework.http.HttpStatus;
 
 /**
@@ -11,6 +13,7 @@ public class PermanentFailure extends RuntimeException {
 
     private final String title;
     private final HttpStatus status;
+    private final Map<String, Object> properties = new LinkedHashMap<>();
 
     public PermanentFailure(String title, String detail, Throwable cause) {
         this(HttpStatus.BAD_REQUEST, title, detail, cause);
@@ -31,5 +34,15 @@ public class PermanentFailure extends RuntimeException {
 
     public String title() {
         return title;
+    }
+
+    /** Adds an RFC 9457 extension member, such as the list of field errors. */
+    public PermanentFailure withProperty(String name, Object value) {
+        properties.put(name, value);
+        return this;
+    }
+
+    public Map<String, Object> properties() {
+        return properties;
     }
 }

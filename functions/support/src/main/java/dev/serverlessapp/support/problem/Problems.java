@@ -35,7 +35,8 @@ public final class Problems {
 
     public static ProblemDetail of(Throwable error) {
         ProblemDetail problem = switch (error) {
-            case PermanentFailure failure -> problem(failure.status(), failure.title(), failure.getMessage());
+            case PermanentFailure failure -> withProperties(
+                    problem(failure.status(), failure.title(), failure.getMessage()), failure.properties());
             case IdempotencyInProgressException busy ->
                     problem(HttpStatus.CONFLICT, "Already in progress", busy.getMessage());
             case TransientFailure failure -> transientProblem(failure.getMessage(), failure);
@@ -84,6 +85,11 @@ public final class Problems {
 
     private static ProblemDetail transientProblem(String detail, Throwable cause) {
         return problem(HttpStatus.SERVICE_UNAVAILABLE, "Temporarily unavailable", detail);
+    }
+
+    private static ProblemDetail withProperties(ProblemDetail problem, Map<String, Object> properties) {
+        properties.forEach(problem::setProperty);
+        return problem;
     }
 
     private static ProblemDetail fromErrorResponse(ErrorResponse response) {

@@ -1,0 +1,49 @@
+package dev.serverlessapp.users;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+import software.amazon.awssdk.services.sqs.SqsAsyncClient;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Queues the welcome mail on the email queue, in the seed's message shape plus the user's id. */
+@Component
+public class WelcomeQueue {
+
+    private static final Logger log = LoggerFactory.getLogger(WelcomeQueue.class);
+
+    /** The message email-worker reads; scheduled-tasks sends the same one when a welcome is overdue. */
+    public record WelcomeMessage(String type, String to, String subject, String body, String userId) {
+        static WelcomeMessage to(User user) {
+            return new WelcomeMessage("welcome", user.email(), "Welcome to our platform!",
+                    "Hello " + user.name() + ", welcome to our platform!", user.id());
+        }
+    }
+
+    private final SqsAsyncClient sqs;
+    private final JsonMapper json;
+    private final String queueUrl;
+
+    public WelcomeQueue(SqsAsyncClient sqs, JsonMapper json, UserApiProperties properties) {
+        this.sqs = sqs;
+        this.json = json;
+        this.queueUrl = properties.emailQueueUrl();
+    }
+
+    /**
+     * Sends the welcome; answers whether it was queued. A failure after the SDK's retries is not the
+     * caller's problem: the user is already marked as having a welcome pending, and the hourly job
+     * queues it again.
+     */
+    public Mono<Boolean> send(User user) {
+        String body = json.writeValueAsString(WelcomeMessage.to(user));
+        return Mono.fromFuture(() -> sqs.sendMessage(send -> send.queueUrl(queueUrl).messageBody(body)))
+                .map(sent -> true)
+                .onErrorResume(error -> {
+                    log.warn("Welcome for user {} not queued; it stays pending for the hourly job: {}",
+                            user.id(), error.toString());
+                    return Mono.just(false);
+                });
+    }
+}

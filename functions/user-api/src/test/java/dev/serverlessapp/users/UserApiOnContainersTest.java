@@ -1,0 +1,50 @@
+package dev.serverlessapp.users;
+
+import dev.serverlessapp.support.table.AppTable;
+import dev.serverlessapp.testsupport.AwsTestClients;
+import dev.serverlessapp.testsupport.Backends.Service;
+import dev.serverlessapp.testsupport.ContainerBackends;
+import java.util.UUID;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.testcontainers.junit.jupiter.Testcontainers;
+
+/**
+ * The same scenarios on containers (DynamoDB Local, ElasticMQ). Skipped, with that reason, where no
+ * Docker engine runs.
+ */
+@Testcontainers(disabledWithoutDocker = true)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@AutoConfigureWebTestClient
+class UserApiOnContainersTest extends UserApiScenarios {
+
+    static final String TABLE = "users-" + UUID.randomUUID();
+    static String queueUrl;
+
+    @DynamicPropertySource
+    static void backends(DynamicPropertyRegistry registry) {
+        ContainerBackends backends = ContainerBackends.shared();
+        backends.springProperties(Service.DYNAMODB, Service.SQS).forEach((name, value) -> registry.add(name, () -> value));
+        backends.clients().createTable(AppTable.createTableRequest(TABLE));
+        queueUrl = backends.clients().createQueue("emails-" + UUID.randomUUID());
+        registry.add("app.table.name", () -> TABLE);
+        registry.add("users.email-queue-url", () -> queueUrl);
+    }
+
+    @Override
+    AwsTestClients clients() {
+        return ContainerBackends.shared().clients();
+    }
+
+    @Override
+    String table() {
+        return TABLE;
+    }
+
+    @Override
+    String queueUrl() {
+        return queueUrl;
+    }
+}

@@ -1,0 +1,63 @@
+package dev.serverlessapp.users;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.serverlessapp.support.table.AppTable;
+import dev.serverlessapp.testsupport.Backends.Service;
+import dev.serverlessapp.testsupport.LocalBackends;
+import dev.serverlessapp.testsupport.Ports;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * SQS down: the seed logged the failure and forgot the welcome. Here the user is still created and
+ * keeps its pending-welcome mark, which the hourly job acts on.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@AutoConfigureWebTestClient
+class WelcomeQueueUnreachableTest {
+
+    static final String TABLE = "users-" + UUID.randomUUID();
+
+    @DynamicPropertySource
+    static void backends(DynamicPropertyRegistry registry) {
+        LocalBackends backends = LocalBackends.shared();
+        backends.springProperties(Service.DYNAMODB).forEach((name, value) -> registry.add(name, () -> value));
+        backends.clients().createTable(AppTable.createTableRequest(TABLE));
+        registry.add("app.table.name", () -> TABLE);
+        // Nothing listens on this port: every SQS call is refused, also after the SDK's retries.
+        String closed = "http://127.0.0.1:" + Ports.free();
+        registry.add("aws.endpoints.sqs", () -> closed);
+        registry.add("users.email-queue-url", () -> closed + "/000000000000/emails");
+    }
+
+    @Autowired
+    WebTestClient http;
+
+    @Test
+    void unreachableQueueStillCreatesTheUserWithAPendingWelcome() {
+        JsonNode created = http.post().uri("/users").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"name\":\"Offline\",\"email\":\"offline-" + UUID.randomUUID() + "@example.com\"}")
+                .exchange()
+                .expectStatus().isCreated()
+                .expectBody(JsonNode.class).returnResult().getResponseBody();
+
+        String id = created.get("user").get("id").asString();
+        Map<String, AttributeValue> item = LocalBackends.shared().clients().dynamo().getItem(get -> get
+                .tableName(TABLE).consistentRead(true)
+                .key(Map.of(AppTable.PK, AttributeValue.fromS("USER#" + id), AppTable.SK, AttributeValue.fromS("PROFILE"))))
+                .item();
+        assertThat(item.get("welcome").s()).isEqualTo("PENDING");
+        assertThat(item.get(AppTable.DUE_PK).s()).startsWith("WELCOME_DUE#");
+    }
+}
