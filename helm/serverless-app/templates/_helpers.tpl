@@ -143,13 +143,6 @@ uriEndpointOverride: {{ $root.Values.aws.endpoint | quote }}
 {{- end }}
 
 
-{{/* ACK resources are kept in AWS on uninstall unless told otherwise. */}}
-{{- define "serverless-app.ackAnnotations" -}}
-{{- if .Values.provisioning.retainOnDelete }}
-annotations:
-  services.k8s.aws/deletion-policy: retain
-{{- end }}
-{{- end }}
 
 {{/* A policy document from iam/<name>.json with its ${PLACEHOLDERS} filled from values. */}}
 {{- define "serverless-app.policyDocument" -}}

@@ -3,6 +3,7 @@ package dev.serverlessapp.testsupport;
 import java.time.Duration;
 import java.util.Map;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
@@ -52,7 +53,9 @@ public final class AwsTestClients {
         DynamoDbClient dynamo = dynamo();
         dynamo.createTable(request);
         dynamo.waiter().waitUntilTableExists(d -> d.tableName(request.tableName()),
-                w -> w.waitTimeout(Duration.ofSeconds(60)));
+                w -> w.waitTimeout(Duration.ofSeconds(60))
+                        // The SDK's default first back-off is 20 s; local servers are ready in milliseconds.
+                        .backoffStrategyV2(BackoffStrategy.fixedDelay(Duration.ofMillis(100))));
     }
 
     /** Creates a queue and answers its URL. */

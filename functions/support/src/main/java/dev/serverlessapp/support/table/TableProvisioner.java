@@ -3,6 +3,7 @@ package dev.serverlessapp.support.table;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
@@ -45,7 +46,9 @@ public final class TableProvisioner {
     private static CompletableFuture<Void> waitActive(DynamoDbAsyncClient dynamo, String table, Duration timeout) {
         return dynamo.waiter()
                 .waitUntilTableExists(d -> d.tableName(table),
-                        w -> w.waitTimeout(timeout))
+                        w -> w.waitTimeout(timeout)
+                                // The SDK's default first back-off is 20 s; poll faster for local start-up.
+                                .backoffStrategyV2(BackoffStrategy.fixedDelay(Duration.ofMillis(500))))
                 .thenAccept(done -> log.info("DynamoDB table {} is active", table));
     }
 

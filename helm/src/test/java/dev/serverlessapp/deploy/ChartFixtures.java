@@ -1,0 +1,68 @@
+package dev.serverlessapp.deploy;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Where the chart is, and the value sets the tests render it with besides its defaults. */
+final class ChartFixtures {
+
+    static final Path CHART = Path.of(System.getProperty("chart.dir", "serverless-app"));
+    static final Path K8S = Path.of(System.getProperty("k8s.dir", "../k8s"));
+    static final Path FUNCTIONS = Path.of(System.getProperty("functions.dir", "../functions"));
+    static final List<String> FUNCTIONS_DECLARED = List.of("user-api", "email-worker", "file-processor", "scheduled-tasks");
+
+    private ChartFixtures() {
+    }
+
+    /** A production-like install: real AWS, IRSA roles provisioned by ACK, EventPolicy, a warm API. */
+    static Map<String, Object> production() {
+        return Map.of(
+                "image", Map.of("registry", "123456789012.dkr.ecr.eu-west-1.amazonaws.com/serverless-app", "tag", "1.4.2"),
+                "aws", Map.of("region", "eu-west-1", "accountId", "123456789012", "eventingCredentialsSecret", "aws-eventing"),
+                "functions", Map.of(
+                        "user-api", Map.of("scale", Map.of("min", 1, "max", 20)),
+                        "email-worker", Map.of("serviceAccount", Map.of(
+                                "roleArn", "arn:aws:iam::123456789012:role/custom-email-worker"))),
+                "mail", Map.of("transport", "ses", "from", "hello@example.org"),
+                "eventing", Map.of("eventPolicy", Map.of("enabled", true,
+                        "extraSubjects", List.of("system:serviceaccount:ops:replayer"))),
+                "provisioning", Map.of("enabled", true,
+                        "oidcProvider", "oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE",
+                        "uploadsPrefix", "uploads/"));
+    }
+
+    /** Against LocalStack in the cluster, with SMTP credentials from a Secret and a Berlin-time ping. */
+    static Map<String, Object> localstack() {
+        return Map.of(
+                "aws", Map.of("endpoint", "http://localstack.localstack:4566", "s3ForcePathStyle", true),
+                "common", Map.of("createTable", true, "logFormat", ""),
+                "mail", Map.of("smtp", Map.of("host", "mailpit.mail", "port", 1025, "startTls", false, "existingSecret", "smtp")),
+                "eventing", Map.of("ping", Map.of("schedule", "*/15 * * * *", "timezone", "Europe/Berlin"),
+                        "broker", Map.of("class", "Kafka", "delivery", Map.of("retry", 2, "backoffPolicy", "linear", "timeout", ""))));
+    }
+
+    /** A quiet install: every function kept at one pod at least, no unrouted declaration needed. */
+    static Map<String, Object> alwaysOn() {
+        Map<String, Object> functions = new LinkedHashMap<>();
+        for (String name : FUNCTIONS_DECLARED) {
+            functions.put(name, Map.of("scale", Map.of("min", 1)));
+        }
+        return Map.of("functions", functions, "functionDefaults", Map.of("timeoutSeconds", 120));
+    }
+
+    static Map<String, Object> values(String name) {
+        return switch (name) {
+            case "defaults" -> Map.of();
+            case "production" -> production();
+            case "localstack" -> localstack();
+            case "always-on" -> alwaysOn();
+            default -> throw new IllegalArgumentException(name);
+        };
+    }
+
+    static Manifests render(Map<String, Object> values) {
+        return Manifests.parse(Chart.render(CHART, values));
+    }
+}

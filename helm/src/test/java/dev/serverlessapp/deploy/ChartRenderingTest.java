@@ -1,0 +1,159 @@
+package dev.serverlessapp.deploy;
+
+import static dev.serverlessapp.deploy.ChartFixtures.CHART;
+import static dev.serverlessapp.deploy.ChartFixtures.FUNCTIONS_DECLARED;
+import static dev.serverlessapp.deploy.ChartFixtures.render;
+import static dev.serverlessapp.deploy.ChartFixtures.values;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.fabric8.knative.eventing.v1.Trigger;
+import io.fabric8.knative.serving.v1.Service;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ChartRenderingTest {
+
+    @Test
+    void chartLintsClean() {
+        assertThat(Chart.lint(CHART)).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"defaults", "production", "localstack", "always-on"})
+    void everyValueSetRendersManifestsThatPassEveryCheck(String valueSet) {
+        Manifests manifests = render(values(valueSet));
+
+        assertThat(manifests.services()).extracting(s -> s.getMetadata().getName())
+                .containsExactlyInAnyOrderElementsOf(FUNCTIONS_DECLARED);
+        assertThat(ManifestChecks.all(manifests)).isEmpty();
+    }
+
+    @Test
+    void functionsScaleToZeroUnlessValuesKeepThemWarm() {
+        assertThat(ManifestChecks.keptWarm(render(values("defaults")))).isEmpty();
+        assertThat(ManifestChecks.keptWarm(render(values("production")))).containsExactly("user-api");
+        assertThat(ManifestChecks.keptWarm(render(values("always-on")))).containsExactlyInAnyOrderElementsOf(FUNCTIONS_DECLARED);
+    }
+
+    @Test
+    void eachQueueAndThePingReachOnlyTheirOwnFunction() {
+        Manifests manifests = render(Map.of());
+        Map<String, String> expected = Map.of(
+                "IntegrationSource/email-queue", "Service/email-worker",
+                "IntegrationSource/uploads-queue", "Service/file-processor",
+                "PingSource/hourly", "Service/scheduled-tasks");
+
+        for (EmittedEvent event : EmittedEvent.of(manifests)) {
+            if (expected.containsKey(event.emitter())) {
+                assertThat(ManifestChecks.subscribersOf(manifests, event.attributes()))
+                        .as(event.emitter()).containsExactly(expected.get(event.emitter()));
+            }
+        }
+        // a ping from some other PingSource (another app's) reaches nobody
+        assertThat(ManifestChecks.subscribersOf(manifests, Map.of(
+                "type", EmittedEvent.PING_TYPE, "source", "/apis/v1/namespaces/serverless-app/pingsources/nightly"))).isEmpty();
+        assertThat(manifests.triggers()).extracting(t -> t.getMetadata().getName())
+                .as("user-api is HTTP ingress and gets no Trigger")
+                .containsExactlyInAnyOrder("email-worker", "file-processor", "scheduled-tasks");
+    }
+
+    @Test
+    void functionsGetTheEnvironmentOfTheirContract() {
+        Manifests manifests = render(values("localstack"));
+        Map<String, Map<String, String>> env = Map.of(
+                "user-api", envOf(manifests, "user-api"),
+                "email-worker", envOf(manifests, "email-worker"),
+                "file-processor", envOf(manifests, "file-processor"),
+                "scheduled-tasks", envOf(manifests, "scheduled-tasks"));
+        Set<String> common = Set.of("AWS_REGION", "AWS_ENDPOINT_URL", "AWS_S3_FORCE_PATH_STYLE", "DYNAMODB_TABLE",
+                "DYNAMODB_CREATE_TABLE", "IDEMPOTENCY_LEASE", "IDEMPOTENCY_KEEP_FOR", "LOG_FORMAT");
+
+        env.values().forEach(vars -> assertThat(vars).containsKeys(common.toArray(String[]::new))
+                .containsEntry("AWS_ENDPOINT_URL", "http://localstack.localstack:4566")
+                .containsEntry("AWS_S3_FORCE_PATH_STYLE", "true")
+                .doesNotContainKey("PORT")); // Knative sets PORT itself and refuses a Service that sets it
+        assertThat(env.get("user-api")).containsOnlyKeys(union(common, "EMAIL_QUEUE_URL", "WELCOME_GRACE"))
+                .containsEntry("EMAIL_QUEUE_URL", "http://localstack.localstack:4566/000000000000/serverless-app-email");
+        assertThat(env.get("email-worker")).containsOnlyKeys(union(common,
+                "MAIL_TRANSPORT", "MAIL_FROM", "SMTP_HOST", "SMTP_PORT", "SMTP_STARTTLS"))
+                .containsEntry("SMTP_HOST", "mailpit.mail").containsEntry("SMTP_PORT", "1025");
+        assertThat(env.get("file-processor")).containsOnlyKeys(union(common, "THUMBNAIL_MAX_SIZE"));
+        assertThat(env.get("scheduled-tasks")).containsOnlyKeys(union(common,
+                "S3_BUCKET", "EMAIL_QUEUE_URL", "WELCOME_GRACE", "REPORT_CATCHUP_HOURS"));
+
+        var secretVars = Manifests.container(manifests.find(Service.class, "email-worker").orElseThrow()).getEnv().stream()
+                .filter(v -> v.getValueFrom() != null)
+                .map(v -> v.getName() + "<-" + v.getValueFrom().getSecretKeyRef().getName() + "/" + v.getValueFrom().getSecretKeyRef().getKey())
+                .toList();
+        assertThat(secretVars).containsExactly("SMTP_USERNAME<-smtp/username", "SMTP_PASSWORD<-smtp/password");
+    }
+
+    @Test
+    void realAwsQueueUrlsAndRolesComeFromRegionAndAccount() {
+        Manifests manifests = render(values("production"));
+
+        assertThat(envOf(manifests, "user-api"))
+                .containsEntry("EMAIL_QUEUE_URL", "https://sqs.eu-west-1.amazonaws.com/123456789012/serverless-app-email")
+                .doesNotContainKey("AWS_ENDPOINT_URL");
+        assertThat(roleOf(manifests, "user-api"))
+                .isEqualTo("arn:aws:iam::123456789012:role/serverless-app-serverless-app-user-api");
+        assertThat(roleOf(manifests, "email-worker")).isEqualTo("arn:aws:iam::123456789012:role/custom-email-worker");
+        assertThat(roleOf(render(Map.of()), "user-api")).as("no role without IRSA settings").isNull();
+        assertThat(Manifests.container(manifests.find(Service.class, "file-processor").orElseThrow()).getImage())
+                .isEqualTo("123456789012.dkr.ecr.eu-west-1.amazonaws.com/serverless-app/file-processor:1.4.2");
+    }
+
+    @Test
+    void eventPolicyAdmitsOnlyTheChartsSendersAndIsOffByDefault() {
+        assertThat(render(Map.of()).eventPolicies()).isEmpty();
+
+        var policy = render(values("production")).eventPolicies().getFirst();
+        assertThat(policy.getSpec().getTo()).singleElement()
+                .satisfies(to -> assertThat(to.getRef().getName()).isEqualTo("serverless-app"));
+        assertThat(policy.getSpec().getFrom()).extracting(from -> from.getRef() == null
+                        ? "sub:" + from.getSub() : from.getRef().getKind() + "/" + from.getRef().getName())
+                .containsExactlyInAnyOrder("PingSource/hourly", "IntegrationSource/email-queue",
+                        "IntegrationSource/uploads-queue", "Trigger/file-processor", "sub:system:serviceaccount:ops:replayer");
+    }
+
+    @Test
+    void renderingFailsClearlyOnValuesTheSchemaRefuses() {
+        assertThatThrownBy(() -> Chart.render(CHART, Map.of("functions", Map.of("user-api", Map.of("scale", Map.of("min", -1))))))
+                .isInstanceOf(ManifestException.class).hasMessageContaining("min");
+        assertThatThrownBy(() -> Chart.render(CHART, Map.of("mail", Map.of("transport", "pigeon"))))
+                .isInstanceOf(ManifestException.class).hasMessageContaining("transport");
+        assertThatThrownBy(() -> Chart.render(CHART, Map.of("provisioning", Map.of("enabled", true))))
+                .as("IRSA roles need the OIDC provider").isInstanceOf(ManifestException.class).hasMessageContaining("oidcProvider");
+    }
+
+    @Test
+    void scheduledTasksTriggerNamesTheReleaseNamespace() {
+        Manifests manifests = Manifests.parse(Chart.render(CHART, Map.of(), "jobs"));
+        Trigger trigger = manifests.find(Trigger.class, "scheduled-tasks").orElseThrow();
+
+        assertThat(trigger.getSpec().getFilters().getFirst().getExact())
+                .containsEntry("source", "/apis/v1/namespaces/jobs/pingsources/hourly");
+        assertThat(ManifestChecks.routing(manifests)).isEmpty();
+        assertThat(manifests.all()).extracting(HasMetadata::getMetadata).allSatisfy(m -> assertThat(m.getNamespace()).isEqualTo("jobs"));
+    }
+
+    private static Map<String, String> envOf(Manifests manifests, String function) {
+        return Manifests.plainEnv(manifests.find(Service.class, function).orElseThrow());
+    }
+
+    private static String roleOf(Manifests manifests, String function) {
+        var account = manifests.serviceAccounts().stream().filter(sa -> sa.getMetadata().getName().equals(function)).findFirst().orElseThrow();
+        return account.getMetadata().getAnnotations() == null ? null : account.getMetadata().getAnnotations().get("eks.amazonaws.com/role-arn");
+    }
+
+    private static String[] union(Set<String> common, String... more) {
+        var all = new java.util.TreeSet<>(common);
+        all.addAll(java.util.List.of(more));
+        return all.toArray(String[]::new);
+    }
+}
