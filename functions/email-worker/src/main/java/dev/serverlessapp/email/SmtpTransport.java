@@ -39,7 +39,7 @@ public class SmtpTransport implements MailTransport, DisposableBean {
     public SmtpTransport(JavaMailSender sender, String from, int maxConcurrent) {
         this.sender = sender;
         this.from = from;
-        this.smtpThreads = Schedulers.newBoundedElastic(maxConcurrent, QUEUED_SENDS, "smtp");
+        this.smtpThreads = Schedulers.newBoundedElastic(maxConcurrent, QUEUED_SENDS, "smtp", 60, true);
     }
 
     public static JavaMailSenderImpl sender(MailProperties.Smtp smtp) {

@@ -3,7 +3,6 @@ package dev.serverlessapp.email;
 import static dev.serverlessapp.email.AppTableItems.s;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.serverlessapp.support.table.AppTable;
 import dev.serverlessapp.testsupport.Backends;
 import dev.serverlessapp.testsupport.LocalBackends;
 import java.io.IOException;
@@ -24,14 +23,13 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 @AutoConfigureWebTestClient
 class RejectedAddressTest {
 
-    static final String TABLE = "email-worker-rejected-" + UUID.randomUUID();
     static final LocalBackends BACKENDS = LocalBackends.shared();
+    static final String TABLE = FreshTable.create(BACKENDS, "email-worker-rejected");
     static final RejectingSmtpServer SMTP = start();
 
     @DynamicPropertySource
     static void backends(DynamicPropertyRegistry registry) {
         BACKENDS.springProperties(Backends.Service.DYNAMODB).forEach((name, value) -> registry.add(name, () -> value));
-        BACKENDS.clients().createTable(AppTable.createTableRequest(TABLE));
         registry.add("app.table.name", () -> TABLE);
         registry.add("mail.smtp.host", () -> "127.0.0.1");
         registry.add("mail.smtp.port", SMTP::port);
