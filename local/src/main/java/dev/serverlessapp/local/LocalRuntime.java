@@ -387,6 +387,13 @@ public final class LocalRuntime implements AutoCloseable {
 
     private void prepareDataDir() {
         try {
+            RuntimeState.read(options.dataDir());
+            throw new IllegalStateException("The local runtime already runs on " + options.dataDir()
+                    + ": stop it (Ctrl-C) first, or start another with --data-dir=<folder> --random-ports");
+        } catch (RuntimeState.NotRunningException e) {
+            // the usual case
+        }
+        try {
             if (options.fresh() && Files.isDirectory(options.dataDir())) {
                 try (Stream<Path> files = Files.walk(options.dataDir())) {
                     files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

@@ -29,7 +29,7 @@ public record RuntimeOptions(Path projectDir, Path dataDir, boolean fresh, Backe
     public static RuntimeOptions defaults(Path projectDir) {
         return new RuntimeOptions(projectDir, projectDir.resolve(".local-data"), false, Backends.EMBEDDED,
                 URI.create("http://localhost:4566"), "us-east-1", Ports.defaults(), Duration.ofSeconds(60),
-                Duration.ofSeconds(120), Duration.ofSeconds(1), "default");
+                Duration.ofSeconds(120), Duration.ofSeconds(1), dev.serverlessapp.deploy.Chart.DEFAULT_NAMESPACE);
     }
 
     public RuntimeOptions withPorts(Ports ports) {

@@ -31,17 +31,24 @@ public record RuntimeState(long pid, String apiUrl, String brokerUrl, String con
     public static RuntimeState read(Path dataDir) {
         Path file = dataDir.resolve(FILE);
         if (!Files.isRegularFile(file)) {
-            throw new IllegalStateException("The local runtime is not running (no " + file + "): start it with ./serverless-local");
+            throw new NotRunningException("The local runtime is not running (no " + file + "): start it with ./serverless-local");
         }
         try {
             RuntimeState state = JSON.readValue(file.toFile(), RuntimeState.class);
             if (ProcessHandle.of(state.pid()).map(ProcessHandle::isAlive).orElse(false)) {
                 return state;
             }
-            throw new IllegalStateException("The local runtime is not running (process " + state.pid()
+            throw new NotRunningException("The local runtime is not running (process " + state.pid()
                     + " has ended): start it with ./serverless-local");
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new NotRunningException("The local runtime is not running (" + file + " is unreadable)");
+        }
+    }
+
+    /** No runtime runs on that data folder. */
+    public static final class NotRunningException extends IllegalStateException {
+        NotRunningException(String message) {
+            super(message);
         }
     }
 

@@ -39,7 +39,7 @@ final class GenerateEventCommand implements Callable<Integer> {
     @Option(names = "--size", defaultValue = "1024", description = "Object size in bytes. Default: ${DEFAULT-VALUE}.")
     long size;
 
-    @Option(names = "--namespace", defaultValue = "default", description = "Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--namespace", defaultValue = "serverless-app", description = "Default: ${DEFAULT-VALUE}.")
     String namespace;
 
     @Override

@@ -38,6 +38,8 @@ public final class FunctionProcess implements AutoCloseable {
     private Running running;
     private Mono<Integer> starting;
     private boolean closed;
+    /** A process started but not ready yet: stopped at once on close. */
+    private Process launching;
 
     private record Running(Process process, int port) {
     }
@@ -141,6 +143,9 @@ public final class FunctionProcess implements AutoCloseable {
         builder.environment().put("PORT", Integer.toString(port));
         Files.createDirectories(logFile.getParent());
         Process process = builder.start();
+        synchronized (this) {
+            launching = process;
+        }
         log.info("{}: cold start (pid {}, port {}, log {})", spec.name(), process.pid(), port, logFile);
         return new Running(process, port);
     }
@@ -170,6 +175,7 @@ public final class FunctionProcess implements AutoCloseable {
         }
         running = started;
         starting = null;
+        launching = null;
         lastActive = Instant.now();
         coldStarts.incrementAndGet();
         log.info("{}: ready after a cold start of {} ms", spec.name(), Duration.between(began, Instant.now()).toMillis());
@@ -178,6 +184,7 @@ public final class FunctionProcess implements AutoCloseable {
     private void failed(Running started, Throwable e) {
         synchronized (this) {
             starting = null;
+            launching = null;
         }
         log.error("{}: could not start: {}", spec.name(), e.getMessage());
         destroy(started.process());
@@ -209,8 +216,13 @@ public final class FunctionProcess implements AutoCloseable {
 
     @Override
     public void close() {
+        Process starting;
         synchronized (this) {
             closed = true;
+            starting = launching;
+        }
+        if (starting != null) {
+            destroy(starting);
         }
         stop();
     }

@@ -1,14 +1,23 @@
 package dev.serverlessapp.local.manifests;
 
-import com.marcnuri.helm.Helm;
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.KubernetesResource;
-import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import dev.serverlessapp.deploy.Chart;
+import dev.serverlessapp.deploy.Manifests;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
-/** The chart, rendered with its default values, as typed documents. */
+/**
+ * The chart, rendered with its default values by the deploy module, as typed documents.
+ * <p>
+ * Rendering runs in a short-lived child JVM: helm-java loads Helm's Go runtime, which takes over the
+ * process's SIGINT and SIGTERM handling, and then Ctrl-C would no longer stop the runtime cleanly.
+ */
 public final class ChartSource {
 
     private ChartSource() {
@@ -18,17 +27,59 @@ public final class ChartSource {
         if (!Files.isRegularFile(chart.resolve("Chart.yaml"))) {
             throw new IllegalStateException("No Helm chart at " + chart + ": run from the repository root");
         }
-        String yaml = new Helm(chart).template().withName("serverless-app").withNamespace(namespace).call();
-        return ChartModel.of(parse(yaml));
+        return ChartModel.of(Manifests.parse(renderInChild(chart, namespace)).all());
     }
 
-    @SuppressWarnings("unchecked")
-    static List<HasMetadata> parse(String yaml) {
-        Object parsed = new KubernetesSerialization().unmarshal(yaml);
-        if (parsed instanceof List<?> list) {
-            return ((List<KubernetesResource>) list).stream().filter(HasMetadata.class::isInstance)
-                    .map(HasMetadata.class::cast).toList();
+    private static String renderInChild(Path chart, String namespace) {
+        try {
+            Path output = Files.createTempFile("serverless-app-chart", ".yaml");
+            Path errors = Files.createTempFile("serverless-app-chart", ".err");
+            try {
+                Process process = new ProcessBuilder(command(chart, namespace, output))
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(errors.toFile()).start();
+                if (!process.waitFor(2, TimeUnit.MINUTES)) {
+                    process.destroyForcibly();
+                    throw new IllegalStateException("Rendering the chart took more than 2 minutes");
+                }
+                if (process.exitValue() != 0) {
+                    throw new IllegalStateException("Rendering the chart failed: " + Files.readString(errors).strip());
+                }
+                return Files.readString(output);
+            } finally {
+                Files.deleteIfExists(output);
+                Files.deleteIfExists(errors);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not render the chart " + chart, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while rendering the chart", e);
         }
-        return parsed instanceof HasMetadata one ? List.of(one) : List.of();
+    }
+
+    /** This JVM's class path again; inside the runtime's Spring Boot jar, through its launcher. */
+    private static List<String> command(Path chart, String namespace, Path output) {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        String classPath = System.getProperty("java.class.path");
+        List<String> command = new ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1", "-cp", classPath));
+        boolean bootJar = !classPath.contains(File.pathSeparator) && classPath.endsWith(".jar");
+        if (bootJar) {
+            command.addAll(List.of("-Dloader.main=" + ChartSource.class.getName(),
+                    "org.springframework.boot.loader.launch.PropertiesLauncher"));
+        } else {
+            command.add(ChartSource.class.getName());
+        }
+        command.addAll(List.of(chart.toString(), namespace, output.toString()));
+        return command;
+    }
+
+    /** The child: writes the rendered chart to a file (its console belongs to the logs). */
+    public static void main(String[] args) throws IOException {
+        try {
+            Files.writeString(Path.of(args[2]), Chart.render(Path.of(args[0]), Map.of(), args[1]));
+        } catch (RuntimeException e) {
+            System.err.println(e.getMessage());
+            System.exit(1);
+        }
     }
 }

@@ -42,7 +42,7 @@ public final class Dispatcher {
     private Mono<Outcome> attempt(HttpEvents.Message message, URI target, DeliveryPolicy policy, int attempt) {
         return post(message, target, policy)
                 .flatMap(answer -> {
-                    if (Retries.isSuccess(answer.status())) {
+                    if (answer.status() != null && Retries.isSuccess(answer.status())) {
                         return Mono.just((Outcome) new Outcome.Delivered(reply(answer, target)));
                     }
                     boolean retryable = answer.status() == null || Retries.isRetryable(answer.status());

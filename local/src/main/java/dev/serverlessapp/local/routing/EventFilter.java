@@ -50,18 +50,18 @@ public final class EventFilter {
         if (filter.getSuffix() != null && !filter.getSuffix().isEmpty()) {
             return compare(filter.getSuffix(), String::endsWith);
         }
-        if (filter.getAll() != null) {
+        if (filter.getAll() != null && !filter.getAll().isEmpty()) {
             List<Predicate<CloudEvent>> all = filter.getAll().stream().map(f -> dialect(trigger, f)).toList();
             return event -> all.stream().allMatch(p -> p.test(event));
         }
-        if (filter.getAny() != null) {
+        if (filter.getAny() != null && !filter.getAny().isEmpty()) {
             List<Predicate<CloudEvent>> any = filter.getAny().stream().map(f -> dialect(trigger, f)).toList();
-            // Knative passes an empty "any", as it passes an empty filter.
-            return event -> any.isEmpty() || any.stream().anyMatch(p -> p.test(event));
+            return event -> any.stream().anyMatch(p -> p.test(event));
         }
         if (filter.getNot() != null) {
             return dialect(trigger, filter.getNot()).negate();
         }
+        // An empty dialect (or an empty all/any) passes, as Knative's empty filter does.
         return event -> true;
     }
 
