@@ -166,7 +166,13 @@ public final class LocalRuntime implements AutoCloseable {
         List<String> buckets = new ArrayList<>();
         for (Service service : chart.services()) {
             Map<String, String> env = new LinkedHashMap<>(ServiceEnvironment.of(service, chart));
-            env.putAll(aws.functionEnvironment());
+            aws.functionEnvironment().forEach((name, value) -> {
+                if (value == null) {
+                    env.remove(name);
+                } else {
+                    env.put(name, value);
+                }
+            });
             env.put("DYNAMODB_CREATE_TABLE", "false");
             env.replaceAll((name, value) -> name.endsWith("_QUEUE_URL") && !value.isBlank()
                     ? queue(value.substring(value.lastIndexOf('/') + 1), true) : value);
@@ -340,7 +346,7 @@ public final class LocalRuntime implements AutoCloseable {
         String queueUrl = queues.get(uploads.get());
         Map<String, String> existing = new LinkedHashMap<>();
         try (S3Client s3 = aws.s3Client()) {
-            s3.listObjectsV2Paginator(r -> r.bucket(bucket)).contents().forEach((S3Object o) -> existing.put(o.key(), o.eTag()));
+            s3.listObjectsV2Paginator(r -> r.bucket(bucket)).contents().forEach((S3Object o) -> existing.put(o.key(), BucketNotifications.fingerprint(o)));
         }
         if (created) {
             try (var sqs = aws.sqsClient()) {

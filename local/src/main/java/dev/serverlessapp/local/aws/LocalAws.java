@@ -94,6 +94,7 @@ public final class LocalAws implements AutoCloseable {
                 s3 = s3Proxy.endpoint();
             }
             case LOCALSTACK -> {
+                // One endpoint for everything, as LocalStack serves every service on one port.
                 progress.accept("AWS services at " + options.awsEndpoint());
                 dynamoDb = sqs = s3 = options.awsEndpoint();
             }
@@ -137,14 +138,17 @@ public final class LocalAws implements AutoCloseable {
         return smtp;
     }
 
-    /** What a function's container environment gets on top of the chart's, to reach these backends. */
+    /**
+     * What a function's container environment gets on top of the chart's, to reach these backends; a null
+     * value removes the variable (the AWS SDK reads {@code AWS_ENDPOINT_URL} itself, and an empty one breaks it).
+     */
     public Map<String, String> functionEnvironment() {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("AWS_REGION", options.region());
         if (options.backends() != RuntimeOptions.Backends.AWS) {
             env.put("AWS_ACCESS_KEY_ID", "test");
             env.put("AWS_SECRET_ACCESS_KEY", "test");
-            env.put("AWS_ENDPOINT_URL", "");
+            env.put("AWS_ENDPOINT_URL", null);
             env.put("AWS_ENDPOINT_URL_DYNAMODB", dynamoDb.toString());
             env.put("AWS_ENDPOINT_URL_SQS", sqs.toString());
             env.put("AWS_ENDPOINT_URL_S3", s3.toString());
@@ -164,8 +168,8 @@ public final class LocalAws implements AutoCloseable {
         env.put("SMTP_HOST", smtp.host());
         env.put("SMTP_PORT", Integer.toString(smtp.port()));
         env.put("SMTP_STARTTLS", "false");
-        env.put("SMTP_USERNAME", "");
-        env.put("SMTP_PASSWORD", "");
+        env.put("SMTP_USERNAME", null);
+        env.put("SMTP_PASSWORD", null);
         return env;
     }
 

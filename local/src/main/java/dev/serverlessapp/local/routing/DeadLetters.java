@@ -70,7 +70,7 @@ public final class DeadLetters {
         try {
             Files.createDirectories(folder);
             String file = Instant.now().toEpochMilli() + "-" + trigger + "-" + dead.getId().replaceAll("[^A-Za-z0-9._-]", "_");
-            Files.write(folder.resolve(file + ".json"), HttpEvents.json(dead));
+            Files.write(folder.resolve(file + ".json"), HttpEvents.jsonWithBase64Data(dead));
         } catch (IOException e) {
             throw new UncheckedIOException("Could not keep a dead letter in " + folder, e);
         }

@@ -14,6 +14,7 @@ import java.util.Optional;
 public final class HttpEvents {
 
     private static final EventFormat JSON = EventFormatProvider.getInstance().resolveFormat(JsonFormat.CONTENT_TYPE);
+    private static final EventFormat BASE64_JSON = new JsonFormat(true, false);
 
     private HttpEvents() {
     }
@@ -52,6 +53,14 @@ public final class HttpEvents {
 
     public static byte[] json(CloudEvent event) {
         return JSON.serialize(event);
+    }
+
+    /**
+     * Structured JSON with the data as {@code data_base64}: a dead letter's data may be anything (that is
+     * often why it died), and only base64 keeps every byte of it readable back.
+     */
+    public static byte[] jsonWithBase64Data(CloudEvent event) {
+        return BASE64_JSON.serialize(event);
     }
 
     public static CloudEvent fromJson(byte[] json) {

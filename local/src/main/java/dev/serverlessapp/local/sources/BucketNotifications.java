@@ -68,12 +68,20 @@ public final class BucketNotifications implements AutoCloseable {
     }
 
     private Mono<Void> scan() {
-        return list().filter(o -> !o.eTag().equals(seen.get(o.key())))
-                .concatMap(o -> send(notification(bucket, region, o.key(), o.size(), o.eTag(), sequencer.incrementAndGet())).doOnSuccess(v -> {
-                    seen.put(o.key(), o.eTag());
-                    log.info("bucket {}: ObjectCreated:Put {} → uploads queue", bucket, o.key());
-                }))
+        return list().filter(o -> !fingerprint(o).equals(seen.get(o.key())))
+                .concatMap(o -> Mono.fromFuture(() -> s3.headObject(h -> h.bucket(bucket).key(o.key())))
+                        .flatMap(head -> send(notification(bucket, region, o.key(), head.contentLength(),
+                                head.eTag() == null ? "" : head.eTag(), sequencer.incrementAndGet())))
+                        .doOnSuccess(v -> {
+                            seen.put(o.key(), fingerprint(o));
+                            log.info("bucket {}: ObjectCreated:Put {} → uploads queue", bucket, o.key());
+                        }))
                 .then();
+    }
+
+    /** What tells a new version of an object apart: its ETag, or (S3Proxy lists none) its size and time. */
+    public static String fingerprint(S3Object object) {
+        return object.eTag() != null ? object.eTag() : object.size() + "@" + object.lastModified();
     }
 
     private Flux<S3Object> list() {
