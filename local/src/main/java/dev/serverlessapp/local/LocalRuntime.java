@@ -423,16 +423,34 @@ public final class LocalRuntime implements AutoCloseable {
         List<FunctionProcess> processes = stopping.stream().filter(FunctionProcess.class::isInstance)
                 .map(FunctionProcess.class::cast).toList();
         stopping.stream().filter(r -> !(r instanceof FunctionProcess) && !(r instanceof LocalAws)).forEach(LocalRuntime::quietly);
-        processes.parallelStream().forEach(LocalRuntime::quietly);
+        inParallel(processes);
         stopping.stream().filter(LocalAws.class::isInstance).forEach(LocalRuntime::quietly);
         RuntimeState.delete(options.dataDir());
     }
 
-    private static void quietly(AutoCloseable resource) {
+    /** JVMs take seconds to stop gracefully; they do it side by side. */
+    public static void inParallel(List<? extends AutoCloseable> resources) {
+        List<Thread> stopping = resources.stream()
+                .map(r -> Thread.ofVirtual().name("stop").start(() -> quietly(r))).toList();
+        for (Thread thread : stopping) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    static void quietly(AutoCloseable resource) {
+        long began = System.nanoTime();
         try {
             resource.close();
         } catch (Exception e) {
             log.warn("stopping {}: {}", resource, e.toString());
+        }
+        long millis = (System.nanoTime() - began) / 1_000_000;
+        if (millis > 2000) {
+            log.info("stopping {} took {} ms", resource.getClass().getSimpleName(), millis);
         }
     }
 }

@@ -286,13 +286,7 @@ public final class LocalAws implements AutoCloseable {
         if (s3Async != null) {
             s3Async.close();
         }
-        for (AutoCloseable server : servers.reversed()) {
-            try {
-                server.close();
-            } catch (Exception e) {
-                // Stopping everything anyway; the next one may still stop.
-            }
-        }
+        dev.serverlessapp.local.LocalRuntime.inParallel(List.copyOf(servers));
         servers.clear();
     }
 }

@@ -19,6 +19,7 @@ import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 
@@ -70,6 +71,8 @@ public final class BucketNotifications implements AutoCloseable {
     private Mono<Void> scan() {
         return list().filter(o -> !fingerprint(o).equals(seen.get(o.key())))
                 .concatMap(o -> Mono.fromFuture(() -> s3.headObject(h -> h.bucket(bucket).key(o.key())))
+                        // Listed, then gone (or still being written): the next listing decides.
+                        .onErrorResume(NoSuchKeyException.class, e -> Mono.empty())
                         .flatMap(head -> send(notification(bucket, region, o.key(), head.contentLength(),
                                 head.eTag() == null ? "" : head.eTag(), sequencer.incrementAndGet())))
                         .doOnSuccess(v -> {
@@ -84,8 +87,10 @@ public final class BucketNotifications implements AutoCloseable {
         return object.eTag() != null ? object.eTag() : object.size() + "@" + object.lastModified();
     }
 
+    /** The bucket's objects; S3Proxy's file store also lists its folders ("a/b/"), which S3 would not. */
     private Flux<S3Object> list() {
-        return Flux.from(s3.listObjectsV2Paginator(r -> r.bucket(bucket)).contents());
+        return Flux.from(s3.listObjectsV2Paginator(r -> r.bucket(bucket)).contents())
+                .filter(o -> !o.key().endsWith("/"));
     }
 
     private Mono<Void> send(String body) {
