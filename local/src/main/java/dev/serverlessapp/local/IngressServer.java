@@ -112,7 +112,7 @@ final class IngressServer implements AutoCloseable {
 
     private static Mono<Void> problem(HttpServerResponse response, HttpResponseStatus status, String detail) {
         String json = "{\"type\":\"about:blank\",\"title\":\"" + status.reasonPhrase() + "\",\"status\":" + status.code()
-                + ",\"detail\":\"" + detail.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}";
+                + ",\"detail\":\"" + detail.replace("\\", "\\\\").replace("\"", "\\\"").replaceAll("\\s+", " ") + "\"}";
         return response.status(status).header("content-type", "application/problem+json")
                 .sendString(Mono.just(json), StandardCharsets.UTF_8).then();
     }

@@ -247,6 +247,7 @@ public final class LocalRuntime implements AutoCloseable {
 
     private void startScaleToZero() {
         Disposable reaper = Flux.interval(Duration.ofSeconds(1))
+                .onBackpressureDrop()
                 .publishOn(Schedulers.boundedElastic())
                 .subscribe(tick -> functions.values().forEach(f -> f.stopIfIdle(options.idleTimeout())));
         resources.add(reaper::dispose);
@@ -425,7 +426,10 @@ public final class LocalRuntime implements AutoCloseable {
         stopping.stream().filter(r -> !(r instanceof FunctionProcess) && !(r instanceof LocalAws)).forEach(LocalRuntime::quietly);
         inParallel(processes);
         stopping.stream().filter(LocalAws.class::isInstance).forEach(LocalRuntime::quietly);
-        RuntimeState.delete(options.dataDir());
+        if (state != null) {
+            // Only the runtime that wrote it removes it: a second start that was refused must not.
+            RuntimeState.delete(options.dataDir());
+        }
     }
 
     /** JVMs take seconds to stop gracefully; they do it side by side. */

@@ -30,6 +30,7 @@ final class MailOutbox implements AutoCloseable {
 
     void start() {
         copying = Flux.interval(Duration.ofMillis(500))
+                .onBackpressureDrop()
                 .publishOn(Schedulers.boundedElastic())
                 .subscribe(tick -> copyNew());
     }

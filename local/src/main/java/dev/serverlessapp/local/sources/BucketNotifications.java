@@ -53,11 +53,14 @@ public final class BucketNotifications implements AutoCloseable {
     /** Watches for objects other than {@code existing} (key → ETag), which count as already notified. */
     public void start(Duration interval, Map<String, String> existing) {
         seen.putAll(existing);
-        watching = Flux.interval(interval)
-                .concatMap(tick -> scan().onErrorResume(e -> {
+        // One listing at a time, the next one an interval after the last ended, however long it took.
+        watching = Mono.defer(this::scan)
+                .onErrorResume(e -> {
                     log.warn("bucket {}: listing failed: {}", bucket, e.toString());
                     return Mono.empty();
-                }), 1)
+                })
+                .then(Mono.delay(interval))
+                .repeat()
                 .subscribe();
     }
 
