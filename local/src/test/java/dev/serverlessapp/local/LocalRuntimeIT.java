@@ -47,7 +47,7 @@ import software.amazon.awssdk.services.sqs.model.Message;
 class LocalRuntimeIT {
 
     /** Short, so that the scale-to-zero scenario does not wait Knative's default minute. */
-    private static final Duration IDLE = Duration.ofSeconds(15);
+    private static final Duration IDLE = Duration.ofSeconds(10);
     private static final Duration EFFECT = Duration.ofSeconds(120);
 
     @TempDir
@@ -156,18 +156,27 @@ class LocalRuntimeIT {
     @Test
     void functionStoppedForIdlenessIsStartedAgainByTheNextEvent() {
         FunctionProcess emailWorker = runtime.functions().get("email-worker");
-        String email = "grace-" + UUID.randomUUID() + "@example.com";
-        // Whether or not another scenario used it, it is stopped once idle long enough.
-        await(IDLE.plus(EFFECT), () -> !emailWorker.isRunning());
+        String before = "grace-" + UUID.randomUUID() + "@example.com";
+        sendNotification(before);
+        awaitMailTo(before);
+
+        // No traffic for the idle timeout: scaled to zero, as Knative would.
+        await(IDLE.plus(Duration.ofSeconds(30)), () -> !emailWorker.isRunning());
         int coldStarts = emailWorker.coldStarts();
 
+        String after = "grace-" + UUID.randomUUID() + "@example.com";
+        sendNotification(after);
+        assertThat(awaitMailTo(after)).isNotNull();
+        assertThat(emailWorker.coldStarts()).isEqualTo(coldStarts + 1);
+        assertThat(emailWorker.isRunning()).isTrue();
+    }
+
+    private void sendNotification(String to) {
         try (SqsClient sqs = runtime.aws().sqsClient()) {
             sqs.sendMessage(m -> m.queueUrl(runtime.state().queues().get("serverless-app-email")).messageBody("""
-                    {"type":"notification","to":"%s","subject":"Back again","body":"Woken up by an event."}"""
-                    .formatted(email)));
+                    {"type":"notification","to":"%s","subject":"Hello","body":"Sent by an event."}"""
+                    .formatted(to)));
         }
-        assertThat(awaitMailTo(email)).isNotNull();
-        assertThat(emailWorker.coldStarts()).isEqualTo(coldStarts + 1);
     }
 
     private CloudEvent deadLetter(String data) {
