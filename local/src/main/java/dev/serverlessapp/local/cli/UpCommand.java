@@ -112,7 +112,10 @@ final class UpCommand implements Callable<Integer> {
                     + "-d '{\"name\":\"Ada\",\"email\":\"ada@example.com\"}'");
             row(out, "Broker", s.brokerUrl(), cli + " send --type my.type --data '{}'");
             row(out, "S3 endpoint", s.s3Endpoint() == null ? "AWS" : s.s3Endpoint(),
-                    "aws --endpoint-url " + s.s3Endpoint() + " s3 cp photo.png s3://" + s.bucket() + "/uploads/photo.png");
+                    s.s3Endpoint() == null ? "aws s3 cp photo.png s3://" + s.bucket() + "/uploads/photo.png"
+                            // S3Proxy does not take the CLI's newer default checksums.
+                            : "AWS_REQUEST_CHECKSUM_CALCULATION=when_required aws --endpoint-url " + s.s3Endpoint()
+                            + " s3 cp photo.png s3://" + s.bucket() + "/uploads/photo.png");
             row(out, "S3 bucket", s.bucket(), "thumbnails appear under s3://" + s.bucket() + "/processed/");
             row(out, "SQS", s.sqsEndpoint() == null ? "AWS" : s.sqsEndpoint(), String.join(", ", s.queues().keySet()));
             row(out, "DynamoDB", s.dynamoDbEndpoint() == null ? "AWS" : s.dynamoDbEndpoint(), "credentials: test / test, region " + s.region());
@@ -128,7 +131,7 @@ final class UpCommand implements Callable<Integer> {
         }
 
         private static void row(PrintStream out, String what, String where, String how) {
-            out.printf("  %-20s %-48s %s%n", what, where, how);
+            out.printf("  %-18s %-54s %s%n", what, where, how);
         }
     }
 }
