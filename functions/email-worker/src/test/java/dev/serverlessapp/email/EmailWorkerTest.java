@@ -31,7 +31,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  * Every scenario checks its effect where it lands: the mail in the catcher, the items in the table.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@AutoConfigureWebTestClient
+@AutoConfigureWebTestClient(timeout = "PT30S")
 class EmailWorkerTest {
 
     static final LocalBackends BACKENDS = LocalBackends.shared();

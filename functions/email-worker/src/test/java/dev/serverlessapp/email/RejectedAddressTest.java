@@ -3,6 +3,8 @@ package dev.serverlessapp.email;
 import static dev.serverlessapp.email.AppTableItems.s;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.serverlessapp.support.table.AppTable;
+
 import dev.serverlessapp.testsupport.Backends;
 import dev.serverlessapp.testsupport.LocalBackends;
 import java.io.IOException;
@@ -20,7 +22,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 
 /** The mail server's own verdict on a recipient decides between dead-letter (5xx reply) and retry (4xx reply). */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@AutoConfigureWebTestClient
+@AutoConfigureWebTestClient(timeout = "PT30S")
 class RejectedAddressTest {
 
     static final LocalBackends BACKENDS = LocalBackends.shared();
@@ -61,9 +63,11 @@ class RejectedAddressTest {
         // The server was asked, and no mail went through.
         assertThat(SMTP.commands()).anyMatch(command -> command.equalsIgnoreCase("RCPT TO:<" + to + ">"));
         assertThat(SMTP.commands()).noneMatch(command -> command.equalsIgnoreCase("DATA"));
-        // The claim is released and the user still waits for a welcome.
+        // The claim is released, so a corrected address can still get its welcome.
         assertThat(table.welcome(userId)).isEmpty();
-        assertThat(table.user(userId).get("welcome")).isEqualTo(s("PENDING"));
+        // Refused for good: no longer pending, so the hourly job does not queue it again.
+        assertThat(table.user(userId).get("welcome")).isEqualTo(s("REJECTED"));
+        assertThat(table.user(userId)).doesNotContainKey(AppTable.DUE_PK);
     }
 
     @ParameterizedTest

@@ -26,7 +26,7 @@ import tools.jackson.databind.JsonNode;
  * become 2xx, 4xx and 5xx. Not covered: anything SES itself does (identity verification, delivery).
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@AutoConfigureWebTestClient
+@AutoConfigureWebTestClient(timeout = "PT30S")
 class SesTransportTest {
 
     static final LocalBackends BACKENDS = LocalBackends.shared();

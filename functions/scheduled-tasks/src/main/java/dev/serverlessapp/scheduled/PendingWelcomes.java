@@ -8,7 +8,9 @@ import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -45,24 +47,33 @@ class PendingWelcomes implements HourlyTask {
         }
     }
 
-    /** A user item read from a due bucket. */
+    /** A user item read from a due bucket; {@code lastQueued} is when the grace period started. */
     record PendingUser(Map<String, AttributeValue> key, String id, String name, String email, String welcome,
             Instant lastQueued) {
+
         static Optional<PendingUser> of(Map<String, AttributeValue> item) {
+            String id = text(item, "id");
+            String name = text(item, "name");
+            String email = text(item, "email");
+            String welcome = text(item, "welcome");
+            // The grace runs from creation, then from each re-queue.
+            String lastQueued = item.containsKey(REQUEUED_AT) ? text(item, REQUEUED_AT) : text(item, "created");
             try {
-                // The grace runs from creation, then from each re-queue.
-                Instant lastQueued = Instant.parse(text(item, item.containsKey(REQUEUED_AT) ? REQUEUED_AT : "created"));
+                if (Stream.of(id, name, email, welcome, lastQueued).anyMatch(Objects::isNull)) {
+                    throw new IllegalArgumentException("a user item needs id, name, email, welcome and created");
+                }
                 return Optional.of(new PendingUser(Map.of(AppTable.PK, item.get(AppTable.PK), AppTable.SK, item.get(AppTable.SK)),
-                        text(item, "id"), text(item, "name"), text(item, "email"), text(item, "welcome"), lastQueued));
-            } catch (NullPointerException | DateTimeParseException e) {
-                // One bad item must not block every later hour with retries; it is logged for a person.
-                log.error("Skipping user item {} in the due index: {}", item.get(AppTable.PK), e.toString());
+                        id, name, email, welcome, Instant.parse(lastQueued)));
+            } catch (IllegalArgumentException | DateTimeParseException e) {
+                // Retrying cannot mend a broken item, and a failing run would hold back every later hour.
+                log.error("Skipping user item {} in the due index: {}", item.get(AppTable.PK), e.getMessage());
                 return Optional.empty();
             }
         }
 
         private static String text(Map<String, AttributeValue> item, String name) {
-            return item.get(name).s();
+            AttributeValue value = item.get(name);
+            return value == null ? null : value.s();
         }
     }
 

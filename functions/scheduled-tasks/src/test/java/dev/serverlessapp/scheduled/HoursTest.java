@@ -2,6 +2,7 @@ package dev.serverlessapp.scheduled;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.serverlessapp.support.table.AppTable;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -22,6 +23,14 @@ class HoursTest {
     @Test
     void anInstantOnTheHourIsDueByThatHour() {
         assertThat(Hours.atOrAfter(at("2026-11-26T23:00:00Z"))).isEqualTo(at("2026-11-26T23:00:00Z"));
+    }
+
+    @Test
+    void bucketsMatchTheHoursTheOtherFunctionsFileUnder() {
+        // user-api and function-support file due items with AppTable.hourAtOrAfter; the job must look there.
+        for (String instant : new String[] {"2026-11-26T23:00:00Z", "2026-11-26T23:00:00.001Z", "2026-12-31T23:59:59Z"}) {
+            assertThat(AppTable.hour(Hours.atOrAfter(at(instant)))).isEqualTo(AppTable.hourAtOrAfter(at(instant)));
+        }
     }
 
     @Test

@@ -4,9 +4,20 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
 
 /** The application's clock in tests: each scenario says what time it is. */
 final class SettableClock extends Clock {
+
+    /** Replaces function-support's system clock; import it into a test with {@code @Import}. */
+    @TestConfiguration(proxyBeanMethods = false)
+    static class Config {
+        @Bean
+        SettableClock testClock() {
+            return new SettableClock();
+        }
+    }
 
     private volatile Instant now = Instant.parse("2030-01-01T00:00:00Z");
 

@@ -12,7 +12,7 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /** The users API on dynalite and ElasticMQ, started by the test on random loopback ports. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@AutoConfigureWebTestClient
+@AutoConfigureWebTestClient(timeout = "PT30S")
 class UserApiOnLocalBackendsTest extends UserApiScenarios {
 
     static final String TABLE = "users-" + UUID.randomUUID();
