@@ -6,11 +6,11 @@ import java.time.Duration;
 
 /**
  * How the local runtime runs: where the repository and its data are, which backends, which ports
- * (0 = a free one), and Knative's timings.
+ * (0 = a free one), Knative's timings, and extra environment for the functions.
  */
 public record RuntimeOptions(Path projectDir, Path dataDir, boolean fresh, Backends backends, URI awsEndpoint,
                              String region, Ports ports, Duration idleTimeout, Duration startTimeout,
-                             Duration bucketPollInterval, String namespace) {
+                             Duration bucketPollInterval, String namespace, java.util.Map<String, String> env) {
 
     /** Embedded servers, LocalStack (or any one AWS-compatible endpoint), or real AWS. */
     public enum Backends { EMBEDDED, LOCALSTACK, AWS }
@@ -29,27 +29,34 @@ public record RuntimeOptions(Path projectDir, Path dataDir, boolean fresh, Backe
     public static RuntimeOptions defaults(Path projectDir) {
         return new RuntimeOptions(projectDir, projectDir.resolve(".local-data"), false, Backends.EMBEDDED,
                 URI.create("http://localhost:4566"), "us-east-1", Ports.defaults(), Duration.ofSeconds(60),
-                Duration.ofSeconds(120), Duration.ofSeconds(1), dev.serverlessapp.deploy.Chart.DEFAULT_NAMESPACE);
+                Duration.ofSeconds(120), Duration.ofSeconds(1), dev.serverlessapp.deploy.Chart.DEFAULT_NAMESPACE,
+                java.util.Map.of());
     }
 
     public RuntimeOptions withPorts(Ports ports) {
         return new RuntimeOptions(projectDir, dataDir, fresh, backends, awsEndpoint, region, ports, idleTimeout,
-                startTimeout, bucketPollInterval, namespace);
+                startTimeout, bucketPollInterval, namespace, env);
     }
 
     public RuntimeOptions withDataDir(Path dataDir, boolean fresh) {
         return new RuntimeOptions(projectDir, dataDir, fresh, backends, awsEndpoint, region, ports, idleTimeout,
-                startTimeout, bucketPollInterval, namespace);
+                startTimeout, bucketPollInterval, namespace, env);
     }
 
     public RuntimeOptions withIdleTimeout(Duration idleTimeout) {
         return new RuntimeOptions(projectDir, dataDir, fresh, backends, awsEndpoint, region, ports, idleTimeout,
-                startTimeout, bucketPollInterval, namespace);
+                startTimeout, bucketPollInterval, namespace, env);
     }
 
     public RuntimeOptions withBackends(Backends backends, URI awsEndpoint, String region) {
         return new RuntimeOptions(projectDir, dataDir, fresh, backends, awsEndpoint, region, ports, idleTimeout,
-                startTimeout, bucketPollInterval, namespace);
+                startTimeout, bucketPollInterval, namespace, env);
+    }
+
+    /** Extra environment for the functions: {@code NAME} for all, {@code function:NAME} for one. */
+    public RuntimeOptions withEnv(java.util.Map<String, String> env) {
+        return new RuntimeOptions(projectDir, dataDir, fresh, backends, awsEndpoint, region, ports, idleTimeout,
+                startTimeout, bucketPollInterval, namespace, java.util.Map.copyOf(env));
     }
 
     /** The repository root: the nearest folder upwards that holds the chart and the functions. */

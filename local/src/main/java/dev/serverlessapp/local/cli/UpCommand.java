@@ -37,6 +37,10 @@ final class UpCommand implements Callable<Integer> {
             description = "Seconds (or ISO-8601 duration) without traffic before a function is scaled to zero. Default: ${DEFAULT-VALUE}.")
     String idleTimeout;
 
+    @Option(names = "--env", description = "Extra environment for the functions: NAME=VALUE for all, "
+            + "function:NAME=VALUE for one (repeatable), e.g. --env user-api:AUTH_ISSUER_URI=https://issuer.example.")
+    java.util.Map<String, String> env = new java.util.LinkedHashMap<>();
+
     @Option(names = "--random-ports", description = "Take free ports for everything instead of the fixed ones.")
     boolean randomPorts;
 
@@ -94,7 +98,8 @@ final class UpCommand implements Callable<Integer> {
                 .withDataDir(location.dataDir(), fresh)
                 .withIdleTimeout(LocalCommand.duration(idleTimeout))
                 .withBackends(RuntimeOptions.Backends.valueOf(backends.toUpperCase(java.util.Locale.ROOT)),
-                        LocalCommand.uri(awsEndpoint), region);
+                        LocalCommand.uri(awsEndpoint), region)
+                .withEnv(env);
         return options.withPorts(randomPorts ? RuntimeOptions.Ports.random()
                 : new RuntimeOptions.Ports(apiPort, brokerPort, dynamoDbPort, sqsPort, s3Port, smtpPort));
     }

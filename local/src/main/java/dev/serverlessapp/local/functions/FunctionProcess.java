@@ -141,6 +141,9 @@ public final class FunctionProcess implements AutoCloseable {
         builder.environment().keySet().retainAll(List.of("PATH", "HOME", "TMPDIR", "LANG"));
         builder.environment().putAll(spec.env());
         builder.environment().put("PORT", Integer.toString(port));
+        // A pod has its own network namespace; here every function shares loopback, so the actuator's
+        // own port (8081 in every pod) must differ per process too.
+        builder.environment().put("MANAGEMENT_PORT", Integer.toString(Ports.free()));
         Files.createDirectories(logFile.getParent());
         Process process = builder.start();
         synchronized (this) {
