@@ -175,7 +175,6 @@ public final class LocalRuntime implements AutoCloseable {
             });
             env.put("DYNAMODB_CREATE_TABLE", "false");
             String function = service.getMetadata().getName();
-            localAuth(function, env, progress);
             options.env().forEach((key, value) -> {
                 int colon = key.indexOf(':');
                 if (colon < 0) {
@@ -194,21 +193,6 @@ public final class LocalRuntime implements AutoCloseable {
         bucket = buckets.isEmpty() ? "serverless-app-files" : buckets.getFirst();
         progress.accept("provisioned table, queues " + queues.keySet() + " and bucket " + bucket);
         return environments;
-    }
-
-    /**
-     * user-api checks bearer tokens from an OIDC issuer and refuses to start without one. When the chart
-     * names none, the local run serves the API without token checks (README: AUTH_ENABLED=false where
-     * something else checks); {@code --env user-api:AUTH_ISSUER_URI=...} turns them back on.
-     */
-    private void localAuth(String function, Map<String, String> env, Consumer<String> progress) {
-        boolean issuer = options.env().keySet().stream().anyMatch(k -> k.endsWith("AUTH_ISSUER_URI") || k.endsWith("AUTH_JWK_SET_URI"))
-                || env.containsKey("AUTH_ISSUER_URI") || env.containsKey("AUTH_JWK_SET_URI");
-        if (function.equals("user-api") && !issuer && !env.containsKey("AUTH_ENABLED")) {
-            env.put("AUTH_ENABLED", "false");
-            progress.accept("user-api: the chart names no token issuer, so the local API checks no tokens "
-                    + "(--env user-api:AUTH_ISSUER_URI=<issuer> to check them)");
-        }
     }
 
     private String queue(String name, boolean withDeadLetterQueue) {
