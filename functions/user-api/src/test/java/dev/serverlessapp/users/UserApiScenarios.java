@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.serverlessapp.support.table.AppTable;
 import dev.serverlessapp.testsupport.AwsTestClients;
+import dev.serverlessapp.testsupport.Backends;
+import dev.serverlessapp.testsupport.Backends.Service;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -47,6 +49,16 @@ abstract class UserApiScenarios {
     static void gateway(DynamicPropertyRegistry registry) {
         TokenIssuer.shared().configure(registry);
         registry.add("users.rate-limit.burst", () -> "1000");
+    }
+
+    /** Points the app at a fresh table and queue on these backends; answers the queue's URL. */
+    static String provision(Backends backends, String table, DynamicPropertyRegistry registry) {
+        backends.springProperties(Service.DYNAMODB, Service.SQS).forEach((name, value) -> registry.add(name, () -> value));
+        backends.clients().createTable(AppTable.createTableRequest(table));
+        String queueUrl = backends.clients().createQueue("emails-" + UUID.randomUUID());
+        registry.add("app.table.name", () -> table);
+        registry.add("users.email-queue-url", () -> queueUrl);
+        return queueUrl;
     }
 
     abstract AwsTestClients clients();
