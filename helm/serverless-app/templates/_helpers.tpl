@@ -79,6 +79,18 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
   value: {{ .Values.common.idempotencyKeepFor | quote }}
 - name: LOG_FORMAT
   value: {{ .Values.common.logFormat | quote }}
+- name: MANAGEMENT_PORT
+  value: {{ .Values.observability.metricsPort | quote }}
+- name: METRICS_ENABLED
+  value: {{ .Values.observability.metricsEnabled | quote }}
+- name: TRACING_ENABLED
+  value: {{ .Values.observability.tracing.enabled | quote }}
+- name: TRACING_SAMPLING_PROBABILITY
+  value: {{ .Values.observability.tracing.samplingProbability | quote }}
+{{- with .Values.observability.tracing.otlpEndpoint }}
+- name: MANAGEMENT_OPENTELEMETRY_TRACING_EXPORT_OTLP_ENDPOINT
+  value: {{ . | quote }}
+{{- end }}
 {{- end }}
 
 {{/* The variables one function reads besides the common ones (CONTEXT.md's contract). */}}
@@ -92,6 +104,30 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
   value: {{ include "serverless-app.queueUrl" (list $root $root.Values.aws.queues.email) | quote }}
 - name: WELCOME_GRACE
   value: {{ $settings.welcomeGrace | quote }}
+{{- $auth := $settings.auth | default dict }}
+- name: AUTH_ENABLED
+  value: {{ $auth.enabled | quote }}
+- name: AUTH_ISSUER_URI
+  value: {{ $auth.issuerUri | default "" | quote }}
+- name: AUTH_JWK_SET_URI
+  value: {{ $auth.jwkSetUri | default "" | quote }}
+- name: AUTH_AUDIENCE
+  value: {{ $auth.audience | default "" | quote }}
+- name: AUTH_PUBLIC_SIGNUP
+  value: {{ $auth.publicSignUp | quote }}
+- name: AUTH_READ_SCOPE
+  value: {{ $auth.readScope | quote }}
+{{- $limit := $settings.rateLimit | default dict }}
+- name: RATE_LIMIT_ENABLED
+  value: {{ $limit.enabled | quote }}
+- name: RATE_LIMIT_RATE
+  value: {{ $limit.rate | quote }}
+- name: RATE_LIMIT_PERIOD
+  value: {{ $limit.period | quote }}
+- name: RATE_LIMIT_BURST
+  value: {{ $limit.burst | quote }}
+- name: RATE_LIMIT_TRUSTED_PROXIES
+  value: {{ join "," ($limit.trustedProxies | default list) | quote }}
 {{- else if eq $name "email-worker" }}
 - name: MAIL_TRANSPORT
   value: {{ $root.Values.mail.transport | quote }}

@@ -52,19 +52,20 @@ public final class EventFilters {
         if (filter.getCesql() != null) {
             throw new UnsupportedOperationException("cesql filters are not supported: " + filter.getCesql());
         }
-        if (filter.getExact() != null) {
+        // fabric8 leaves unused dialects as empty maps and lists, so "present" means non-empty.
+        if (count(filter.getExact()) == 1) {
             return each(filter.getExact(), attributes, String::equals);
         }
-        if (filter.getPrefix() != null) {
+        if (count(filter.getPrefix()) == 1) {
             return each(filter.getPrefix(), attributes, String::startsWith);
         }
-        if (filter.getSuffix() != null) {
+        if (count(filter.getSuffix()) == 1) {
             return each(filter.getSuffix(), attributes, String::endsWith);
         }
-        if (filter.getAll() != null) {
+        if (count(filter.getAll()) == 1) {
             return matchesAll(filter.getAll(), attributes);
         }
-        if (filter.getAny() != null) {
+        if (count(filter.getAny()) == 1) {
             return filter.getAny().stream().anyMatch(f -> matches(f, attributes));
         }
         return !matches(filter.getNot(), attributes);

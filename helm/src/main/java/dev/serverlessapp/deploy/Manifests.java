@@ -66,21 +66,29 @@ public final class Manifests {
     /** Parses a multi-document YAML stream, e.g. the output of {@link Chart#render}. */
     public static Manifests parse(String yaml) {
         List<HasMetadata> resources = new ArrayList<>();
-        try (YAMLParser parser = (YAMLParser) YAML.getFactory().createParser(yaml)) {
-            var documents = YAML.readValues(parser, Map.class);
-            int index = 0;
-            while (documents.hasNext()) {
-                @SuppressWarnings("unchecked")
-                Map<String, Object> document = (Map<String, Object>) documents.next();
-                index++;
-                if (document != null && !document.isEmpty()) {
-                    resources.add(toResource(document, index));
-                }
+        int index = 0;
+        for (Map<String, Object> document : documents(yaml)) {
+            index++;
+            if (document != null && !document.isEmpty()) {
+                resources.add(toResource(document, index));
             }
-        } catch (IOException e) {
-            throw new ManifestException("not valid YAML: " + e.getMessage(), e);
         }
         return new Manifests(resources);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> documents(String yaml) {
+        List<Map<String, Object>> documents = new ArrayList<>();
+        try (YAMLParser parser = (YAMLParser) YAML.getFactory().createParser(yaml)) {
+            var values = YAML.readValues(parser, Map.class);
+            while (values.hasNext()) {
+                documents.add((Map<String, Object>) values.next());
+            }
+        } catch (IOException | RuntimeException e) {
+            // SnakeYAML's own exceptions are unchecked; all of them mean the text is not YAML.
+            throw new ManifestException("not valid YAML: " + e.getMessage(), e);
+        }
+        return documents;
     }
 
     private static HasMetadata toResource(Map<String, Object> document, int index) {

@@ -9,6 +9,7 @@ import io.fabric8.knative.sources.v1.PingSource;
 import io.fabric8.knative.sources.v1alpha1.IntegrationSource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -79,7 +80,14 @@ public final class Verify {
     }
 
     private Status statusOf(Class<? extends HasMetadata> type, String kind, String name) {
-        HasMetadata live = client.resources(type).inNamespace(namespace).withName(name).get();
+        HasMetadata live;
+        try {
+            live = client.resources(type).inNamespace(namespace).withName(name).get();
+        } catch (KubernetesClientException e) {
+            // No cluster, no CRD (Knative not installed) or no permission: say so, keep waiting.
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            return new Status(kind, name, false, "Unreadable", cause.getClass().getSimpleName() + ": " + cause.getMessage());
+        }
         if (live == null) {
             return new Status(kind, name, false, "NotFound", "not in namespace " + namespace);
         }

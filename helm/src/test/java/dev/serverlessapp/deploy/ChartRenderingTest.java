@@ -71,13 +71,21 @@ class ChartRenderingTest {
                 "file-processor", envOf(manifests, "file-processor"),
                 "scheduled-tasks", envOf(manifests, "scheduled-tasks"));
         Set<String> common = Set.of("AWS_REGION", "AWS_ENDPOINT_URL", "AWS_S3_FORCE_PATH_STYLE", "DYNAMODB_TABLE",
-                "DYNAMODB_CREATE_TABLE", "IDEMPOTENCY_LEASE", "IDEMPOTENCY_KEEP_FOR", "LOG_FORMAT");
+                "DYNAMODB_CREATE_TABLE", "IDEMPOTENCY_LEASE", "IDEMPOTENCY_KEEP_FOR", "LOG_FORMAT",
+                "MANAGEMENT_PORT", "METRICS_ENABLED", "TRACING_ENABLED", "TRACING_SAMPLING_PROBABILITY");
 
         env.values().forEach(vars -> assertThat(vars).containsKeys(common.toArray(String[]::new))
+                // The actuator (metrics) beside the serving port, clear of the queue-proxy's 9090/9091.
+                .containsEntry("MANAGEMENT_PORT", "8081")
                 .containsEntry("AWS_ENDPOINT_URL", "http://localstack.localstack:4566")
                 .containsEntry("AWS_S3_FORCE_PATH_STYLE", "true")
                 .doesNotContainKey("PORT")); // Knative sets PORT itself and refuses a Service that sets it
-        assertThat(env.get("user-api")).containsOnlyKeys(union(common, "EMAIL_QUEUE_URL", "WELCOME_GRACE"))
+        assertThat(env.get("user-api")).containsOnlyKeys(union(common, "EMAIL_QUEUE_URL", "WELCOME_GRACE",
+                        "AUTH_ENABLED", "AUTH_ISSUER_URI", "AUTH_JWK_SET_URI", "AUTH_AUDIENCE", "AUTH_PUBLIC_SIGNUP",
+                        "AUTH_READ_SCOPE", "RATE_LIMIT_ENABLED", "RATE_LIMIT_RATE", "RATE_LIMIT_PERIOD", "RATE_LIMIT_BURST",
+                        "RATE_LIMIT_TRUSTED_PROXIES"))
+                .containsEntry("AUTH_ENABLED", "true")
+                .containsEntry("RATE_LIMIT_TRUSTED_PROXIES", "127.0.0.1/32,::1/128")
                 .containsEntry("EMAIL_QUEUE_URL", "http://localstack.localstack:4566/000000000000/serverless-app-email");
         assertThat(env.get("email-worker")).containsOnlyKeys(union(common,
                 "MAIL_TRANSPORT", "MAIL_FROM", "SMTP_HOST", "SMTP_PORT", "SMTP_STARTTLS"))

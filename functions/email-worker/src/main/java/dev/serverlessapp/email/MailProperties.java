@@ -1,5 +1,7 @@
 package dev.serverlessapp.email;
 
+import jakarta.mail.internet.AddressException;
+import jakarta.mail.internet.InternetAddress;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -16,6 +18,15 @@ public record MailProperties(
         @DefaultValue("smtp") Transport transport,
         @DefaultValue("no-reply@serverless-app.local") String from,
         @DefaultValue Smtp smtp) {
+
+    /** A bad sender is a deployment mistake: fail the start, not every mail (which would dead-letter them all). */
+    public MailProperties {
+        try {
+            new InternetAddress(from, true).validate();
+        } catch (AddressException e) {
+            throw new IllegalArgumentException("MAIL_FROM is not an email address: " + from, e);
+        }
+    }
 
     public enum Transport { SMTP, SES }
 

@@ -39,7 +39,7 @@ public class SmtpTransport implements MailTransport, DisposableBean {
     public SmtpTransport(JavaMailSender sender, String from, int maxConcurrent) {
         this.sender = sender;
         this.from = from;
-        this.smtpThreads = Schedulers.newBoundedElastic(maxConcurrent, QUEUED_SENDS, "smtp");
+        this.smtpThreads = Schedulers.newBoundedElastic(maxConcurrent, QUEUED_SENDS, "smtp", 60, true);
     }
 
     public static JavaMailSenderImpl sender(MailProperties.Smtp smtp) {
@@ -99,7 +99,7 @@ public class SmtpTransport implements MailTransport, DisposableBean {
     static RuntimeException classify(MailException error) {
         for (Throwable cause : causes(error)) {
             int code = switch (cause) {
-                case SMTPSenderFailedException sender -> 0;
+                case SMTPSenderFailedException sender -> 0; // our MAIL_FROM: fix the deployment, keep the mail
                 case SMTPAddressFailedException recipient -> recipient.getReturnCode();
                 case SMTPSendFailedException message -> message.getReturnCode();
                 default -> 0;
@@ -131,9 +131,8 @@ public class SmtpTransport implements MailTransport, DisposableBean {
         return t instanceof MessagingException m && m.getNextException() != null ? m.getNextException() : t.getCause();
     }
 
-    private static String rootMessage(Throwable error) {
-        List<Throwable> all = error instanceof MailException mail ? causes(mail) : List.of(error);
-        return String.valueOf(all.getLast().getMessage()).strip();
+    private static String rootMessage(MailException error) {
+        return String.valueOf(causes(error).getLast().getMessage()).strip();
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.serverlessapp.email;
 
 import dev.serverlessapp.support.idempotency.IdempotencyInProgressException;
 import dev.serverlessapp.support.idempotency.IdempotencyStore;
+import dev.serverlessapp.support.problem.PermanentFailure;
 import dev.serverlessapp.support.table.AppTable;
 import java.time.Clock;
 import java.time.Duration;
@@ -36,6 +37,7 @@ public class WelcomeTable {
     static final String PROFILE = "PROFILE";
     static final String SENDING = "SENDING";
     static final String SENT = "SENT";
+    static final String REJECTED = "REJECTED";
 
     private final DynamoDbAsyncClient dynamo;
     private final String table;
@@ -53,9 +55,11 @@ public class WelcomeTable {
     public Mono<Void> sendOnce(String userId, Mono<Void> send) {
         String token = UUID.randomUUID().toString();
         return claim(userId, token).flatMap(claimed -> claimed
-                ? send.onErrorResume(error -> release(userId, token).then(Mono.error(error)))
+                ? send.onErrorResume(error -> release(userId, token)
+                                .then(error instanceof PermanentFailure ? settle(userId, REJECTED) : Mono.empty())
+                                .then(Mono.error(error)))
                         .then(markSent(userId))
-                        .then(clearPending(userId))
+                        .then(settle(userId, SENT))
                 : alreadyClaimed(userId));
     }
 
@@ -83,7 +87,7 @@ public class WelcomeTable {
                     AttributeValue status = found.hasItem() ? found.item().get("status") : null;
                     if (status != null && SENT.equals(status.s())) {
                         log.info("Welcome for user {} was already sent; not sending it again", userId);
-                        return clearPending(userId);
+                        return settle(userId, SENT);
                     }
                     return Mono.error(new IdempotencyInProgressException(IdempotencyStore.Key.of("welcome", userId, "")));
                 });
@@ -101,18 +105,22 @@ public class WelcomeTable {
                 .then();
     }
 
-    /** Sets {@code welcome=SENT} and removes the user from the due index, unless the user is gone. */
-    private Mono<Void> clearPending(String userId) {
+    /**
+     * Ends the user's pending welcome: {@code SENT}, or {@code REJECTED} when the mail server refused
+     * the address for good (the hourly job would otherwise queue it again every hour, only to have it
+     * dead-lettered each time). Removes the user from the due index, unless the user is gone.
+     */
+    private Mono<Void> settle(String userId, String outcome) {
         return Mono.fromFuture(() -> dynamo.updateItem(update -> update.tableName(table)
                         .key(Map.of(AppTable.PK, s(userPk(userId)), AppTable.SK, s(PROFILE)))
-                        .updateExpression("SET welcome = :sent REMOVE #gsi2pk, #gsi2sk")
+                        .updateExpression("SET welcome = :outcome REMOVE #gsi2pk, #gsi2sk")
                         .conditionExpression("attribute_exists(pk)")
                         .expressionAttributeNames(Map.of("#gsi2pk", AppTable.DUE_PK, "#gsi2sk", AppTable.DUE_SK))
-                        .expressionAttributeValues(Map.of(":sent", s(SENT)))))
+                        .expressionAttributeValues(Map.of(":outcome", s(outcome)))))
                 .then()
                 // An update would create a stray user item; a missing user has no mark to clear.
                 .onErrorResume(ConditionalCheckFailedException.class, missing -> {
-                    log.info("Welcome for user {} sent, but there is no user item to mark", userId);
+                    log.info("Welcome for user {} {}, but there is no user item to mark", userId, outcome);
                     return Mono.empty();
                 });
     }
@@ -125,7 +133,10 @@ public class WelcomeTable {
                         .expressionAttributeValues(Map.of(":sending", s(SENDING), ":token", s(token)))))
                 .then()
                 // If this fails too, the lease frees the claim; the caller sees the send's error.
-                .onErrorResume(ignored -> Mono.empty());
+                .onErrorResume(error -> {
+                    log.warn("Welcome claim for user {} not released; it lapses with its lease: {}", userId, error.toString());
+                    return Mono.empty();
+                });
     }
 
     static String userPk(String userId) {

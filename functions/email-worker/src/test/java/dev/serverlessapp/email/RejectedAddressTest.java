@@ -4,6 +4,7 @@ import static dev.serverlessapp.email.AppTableItems.s;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.serverlessapp.support.table.AppTable;
+
 import dev.serverlessapp.testsupport.Backends;
 import dev.serverlessapp.testsupport.LocalBackends;
 import java.io.IOException;
@@ -21,17 +22,16 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 
 /** The mail server's own verdict on a recipient decides between dead-letter (5xx reply) and retry (4xx reply). */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@AutoConfigureWebTestClient
+@AutoConfigureWebTestClient(timeout = "PT30S")
 class RejectedAddressTest {
 
-    static final String TABLE = "email-worker-rejected-" + UUID.randomUUID();
     static final LocalBackends BACKENDS = LocalBackends.shared();
+    static final String TABLE = FreshTable.create(BACKENDS, "email-worker-rejected");
     static final RejectingSmtpServer SMTP = start();
 
     @DynamicPropertySource
     static void backends(DynamicPropertyRegistry registry) {
         BACKENDS.springProperties(Backends.Service.DYNAMODB).forEach((name, value) -> registry.add(name, () -> value));
-        BACKENDS.clients().createTable(AppTable.createTableRequest(TABLE));
         registry.add("app.table.name", () -> TABLE);
         registry.add("mail.smtp.host", () -> "127.0.0.1");
         registry.add("mail.smtp.port", SMTP::port);
@@ -63,9 +63,11 @@ class RejectedAddressTest {
         // The server was asked, and no mail went through.
         assertThat(SMTP.commands()).anyMatch(command -> command.equalsIgnoreCase("RCPT TO:<" + to + ">"));
         assertThat(SMTP.commands()).noneMatch(command -> command.equalsIgnoreCase("DATA"));
-        // The claim is released and the user still waits for a welcome.
+        // The claim is released, so a corrected address can still get its welcome.
         assertThat(table.welcome(userId)).isEmpty();
-        assertThat(table.user(userId).get("welcome")).isEqualTo(s("PENDING"));
+        // Refused for good: no longer pending, so the hourly job does not queue it again.
+        assertThat(table.user(userId).get("welcome")).isEqualTo(s("REJECTED"));
+        assertThat(table.user(userId)).doesNotContainKey(AppTable.DUE_PK);
     }
 
     @ParameterizedTest

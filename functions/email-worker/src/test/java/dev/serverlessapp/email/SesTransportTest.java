@@ -3,7 +3,6 @@ package dev.serverlessapp.email;
 import static dev.serverlessapp.email.AppTableItems.s;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.serverlessapp.support.table.AppTable;
 import dev.serverlessapp.testsupport.Backends;
 import dev.serverlessapp.testsupport.LocalBackends;
 import java.util.List;
@@ -27,17 +26,16 @@ import tools.jackson.databind.JsonNode;
  * become 2xx, 4xx and 5xx. Not covered: anything SES itself does (identity verification, delivery).
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@AutoConfigureWebTestClient
+@AutoConfigureWebTestClient(timeout = "PT30S")
 class SesTransportTest {
 
-    static final String TABLE = "email-worker-ses-" + UUID.randomUUID();
     static final LocalBackends BACKENDS = LocalBackends.shared();
+    static final String TABLE = FreshTable.create(BACKENDS, "email-worker-ses");
     static final FakeSes SES = new FakeSes();
 
     @DynamicPropertySource
     static void backends(DynamicPropertyRegistry registry) {
         BACKENDS.springProperties(Backends.Service.DYNAMODB).forEach((name, value) -> registry.add(name, () -> value));
-        BACKENDS.clients().createTable(AppTable.createTableRequest(TABLE));
         registry.add("app.table.name", () -> TABLE);
         registry.add("mail.transport", () -> "ses");
         registry.add("mail.from", () -> "welcome@serverless-app.test");

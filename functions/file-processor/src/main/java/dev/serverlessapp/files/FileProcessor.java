@@ -7,6 +7,7 @@ import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -37,19 +38,26 @@ class FileProcessor implements CloudEventFunction {
 
     private static final Logger log = LoggerFactory.getLogger(FileProcessor.class);
 
+    /** Stored by the claim when an upload was skipped (deleted, overwritten): nothing to answer. */
+    private static final String NOTHING_WRITTEN = "";
+
     private final ObjectStore store;
     private final ProcessedFiles processed;
     private final Thumbnailer thumbnailer;
     private final long imageMaxBytes;
+    private final IdempotencyStore idempotency;
+    private final Duration claimFor;
     private final Clock clock;
     private final JsonMapper json;
 
     FileProcessor(ObjectStore store, ProcessedFiles processed, Thumbnailer thumbnailer, long imageMaxBytes,
-            Clock clock, JsonMapper json) {
+            IdempotencyStore idempotency, Duration claimFor, Clock clock, JsonMapper json) {
         this.store = store;
         this.processed = processed;
         this.thumbnailer = thumbnailer;
         this.imageMaxBytes = imageMaxBytes;
+        this.idempotency = idempotency;
+        this.claimFor = claimFor;
         this.clock = clock;
         this.json = json;
     }
@@ -79,10 +87,28 @@ class FileProcessor implements CloudEventFunction {
     private Mono<ProcessedFile> processOnce(Upload upload) {
         return processed.find(upload)
                 .doOnNext(output -> log.info("Already processed {} into {}", upload, output.key()))
-                .switchIfEmpty(Mono.defer(() -> process(upload)
-                        .flatMap(output -> processed.record(upload, output, clock.instant()).thenReturn(output))
-                        .doOnNext(output -> log.info("Processed {} into {} ({}, {} bytes)",
-                                upload, output.key(), output.kind(), output.size()))));
+                .switchIfEmpty(Mono.defer(() -> claimAndProcess(upload)));
+    }
+
+    /**
+     * Two notifications of one version may arrive at once (S3 delivers at least once, the SQS source
+     * in parallel), so the version is claimed while it is processed: the second gets a 409, Knative
+     * retries it, and by then the record is there.
+     */
+    private Mono<ProcessedFile> claimAndProcess(Upload upload) {
+        IdempotencyStore.Key version = IdempotencyStore.Key.of("file", upload.fileKey() + "#" + upload.version(), "");
+        return idempotency.once(version, claimFor, () -> processAndRecord(upload)
+                        .map(json::writeValueAsString)
+                        .defaultIfEmpty(NOTHING_WRITTEN))
+                .filter(stored -> !stored.equals(NOTHING_WRITTEN))
+                .map(stored -> json.readValue(stored, ProcessedFile.class));
+    }
+
+    private Mono<ProcessedFile> processAndRecord(Upload upload) {
+        return process(upload)
+                .flatMap(output -> processed.record(upload, output, clock.instant()).thenReturn(output))
+                .doOnNext(output -> log.info("Processed {} into {} ({}, {} bytes)",
+                        upload, output.key(), output.kind(), output.size()));
     }
 
     private Mono<ProcessedFile> process(Upload upload) {
@@ -93,9 +119,15 @@ class FileProcessor implements CloudEventFunction {
                         log.info("Skipped {}: it has been overwritten since (ETag now {})", upload, seen.eTag());
                         return Mono.empty();
                     }
-                    return isImage(upload.key(), seen.contentType()) && seen.contentLength() <= imageMaxBytes
-                            ? thumbnailOrCopy(upload, seen)
-                            : store.copy(upload, seen, upload.outputKey());
+                    if (!isImage(upload.key(), seen.contentType())) {
+                        return store.copy(upload, seen, upload.outputKey());
+                    }
+                    if (seen.contentLength() > imageMaxBytes) {
+                        log.warn("Copying {} instead of decoding it: {} bytes is above IMAGE_MAX_BYTES",
+                                upload, seen.contentLength());
+                        return store.copy(upload, seen, upload.outputKey());
+                    }
+                    return thumbnailOrCopy(upload, seen);
                 })
                 .onErrorResume(FileProcessor::isGone, gone -> {
                     // Deleted or replaced before we got to it: nothing to do, and a retry would not help.

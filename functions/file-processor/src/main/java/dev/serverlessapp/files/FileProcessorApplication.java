@@ -31,9 +31,10 @@ public class FileProcessorApplication {
 
     @Bean
     FileProcessor fileProcessor(S3AsyncClient s3, DynamoDbAsyncClient dynamo, TableProperties table,
-            Thumbnailer thumbnailer, FileProcessorProperties properties, Clock clock, JsonMapper json) {
+            Thumbnailer thumbnailer, FileProcessorProperties properties, IdempotencyStore idempotency,
+            IdempotencyProperties settings, Clock clock, JsonMapper json) {
         return new FileProcessor(new ObjectStore(s3), new ProcessedFiles(dynamo, table.name()), thumbnailer,
-                properties.imageMaxBytes().toBytes(), clock, json);
+                properties.imageMaxBytes().toBytes(), idempotency, settings.keepFor(), clock, json);
     }
 
     @Bean

@@ -27,9 +27,10 @@ import software.amazon.awssdk.services.s3.model.PutObjectRequest;
  * starts. A copy therefore reads the upload twice: a first GET only hashes the bytes, a second GET
  * streams them into the PUT (with the Content-Length S3 needs) and hashes them again, to prove the
  * bytes written are the bytes hashed. Both reads are pinned to the version or ETag seen first, so an
- * overwrite in between fails the read instead of mixing two versions. Reading twice costs S3 transfer
- * inside the region; the alternative, a multipart upload then a CopyObject to set the metadata,
- * writes every byte twice and needs UploadPartCopy above 5 GB.
+ * overwrite in between fails the read instead of mixing two versions. Reading twice costs a second
+ * download; the alternative (a multipart upload hashed on the fly, then a CopyObject with REPLACE
+ * metadata) stores every byte twice, needs UploadPartCopy above 5 GB and leaves a window in which the
+ * output exists without its metadata.
  */
 class ObjectStore {
 
@@ -70,7 +71,7 @@ class ObjectStore {
     private Mono<String> hash(Upload upload, HeadObjectResponse seen) {
         return Mono.fromFuture(() -> s3.getObject(get(upload, seen), AsyncResponseTransformer.toPublisher()))
                 .flatMap(body -> Flux.from(body)
-                        .reduce(sha256(), (digest, buffer) -> {
+                        .reduceWith(ObjectStore::sha256, (digest, buffer) -> {
                             digest.update(buffer);
                             return digest;
                         }))

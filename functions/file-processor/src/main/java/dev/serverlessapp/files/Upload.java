@@ -11,6 +11,12 @@ public record Upload(String bucket, String key, long size, String eTag, String v
     /** Outputs go under this prefix in the same bucket; uploads under it are never processed. */
     public static final String OUTPUT_PREFIX = "processed/";
 
+    /**
+     * scheduled-tasks writes its hourly reports into the same bucket, whose notifications cover every
+     * key (S3 filters can only include a prefix, not exclude one): they are not uploads either.
+     */
+    public static final String REPORTS_PREFIX = "reports/";
+
     /** The object version this upload names: the version id, or the ETag in an unversioned bucket. */
     public String version() {
         // Suspended versioning reports the literal "null", which every overwrite shares.

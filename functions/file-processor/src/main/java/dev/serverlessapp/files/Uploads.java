@@ -60,7 +60,7 @@ final class Uploads {
 
     /** Outputs would trigger the processor again, forever (the seed's bug); folder markers hold nothing. */
     static boolean isToProcess(Upload upload) {
-        if (upload.key().startsWith(Upload.OUTPUT_PREFIX)) {
+        if (upload.key().startsWith(Upload.OUTPUT_PREFIX) || upload.key().startsWith(Upload.REPORTS_PREFIX)) {
             log.info("Ignored {}: it is an output", upload);
             return false;
         }

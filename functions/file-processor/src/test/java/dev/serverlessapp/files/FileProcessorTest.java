@@ -4,6 +4,7 @@ import static dev.serverlessapp.files.S3Notifications.notification;
 import static dev.serverlessapp.files.S3Notifications.postBinary;
 import static dev.serverlessapp.files.S3Notifications.postStructured;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.serverlessapp.support.idempotency.IdempotencyStore;
 import dev.serverlessapp.support.table.AppTable;
@@ -22,6 +23,7 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.UUID;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeEach;
@@ -35,6 +37,7 @@ import org.springframework.http.MediaType;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
+import reactor.core.publisher.Sinks;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -48,7 +51,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * Every scenario checks its effect where it lands: the object in the bucket and the item in the table.
  */
 @SpringBootTest(classes = FileProcessorApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@AutoConfigureWebTestClient
+@AutoConfigureWebTestClient(timeout = "PT30S")
 class FileProcessorTest {
 
     static final String TABLE = "files-" + UUID.randomUUID();
@@ -62,10 +65,15 @@ class FileProcessorTest {
         BACKENDS.clients().createTable(AppTable.createTableRequest(TABLE));
         BACKENDS.clients().createBucket(BUCKET);
         registry.add("app.table.name", () -> TABLE);
+        // Small enough that a test can upload an image above it.
+        registry.add("app.files.image-max-bytes", () -> "1MB");
     }
 
     @Autowired
     WebTestClient http;
+
+    @Autowired
+    IdempotencyStore idempotency;
 
     final S3Client s3 = BACKENDS.clients().s3();
     final DynamoDbClient dynamo = BACKENDS.clients().dynamo();
@@ -82,7 +90,7 @@ class FileProcessorTest {
     @CsvSource({"png, image/png", "jpeg, image/jpeg", "gif, image/gif", "bmp, image/bmp"})
     void imageBecomesThumbnailNoLargerThan256Pixels(String format, String contentType) throws IOException {
         String key = dir + "photo." + format;
-        S3Notifications.Created upload = upload(key, image(1200, 800, format), contentType);
+        S3Notifications.Created upload = upload(key, image(600, 400, format), contentType);
 
         postBinary(http, id(), notification(upload))
                 .expectStatus().isOk()
@@ -101,6 +109,34 @@ class FileProcessorTest {
         assertThat(output.response().contentType()).isEqualTo(contentType);
         assertThat(output.response().contentLength()).isEqualTo(output.asByteArray().length);
         assertThat(output.response().metadata()).containsEntry("sha256", sha256(output.asByteArray()));
+    }
+
+    @Test
+    void imageAboveTheSizeCapIsCopiedNotDecoded() throws IOException {
+        // Noise does not compress: this PNG is about 3 MB, above the 1 MB cap set for this test.
+        byte[] png = noise(1000, 1000);
+        assertThat(png.length).isGreaterThan(1 << 20);
+        String key = dir + "huge.png";
+        S3Notifications.Created upload = upload(key, png, "image/png");
+
+        postBinary(http, id(), notification(upload)).expectStatus().isOk()
+                .expectBody().jsonPath("$.outputs[0].kind").isEqualTo("copy");
+
+        ResponseBytes<GetObjectResponse> output = s3.getObjectAsBytes(get -> get.bucket(BUCKET).key("processed/" + key));
+        assertThat(output.asByteArray()).isEqualTo(png);
+        assertThat(output.response().metadata()).containsEntry("sha256", sha256(png));
+    }
+
+    @Test
+    void fileNamedLikeAnImageThatIsNotOneIsCopied() {
+        byte[] notAnImage = "<html>surprise</html>".getBytes(StandardCharsets.UTF_8);
+        String key = dir + "cat.jpg";
+        S3Notifications.Created upload = upload(key, notAnImage, "image/jpeg");
+
+        postStructured(http, id(), notification(upload)).expectStatus().isOk()
+                .expectBody().jsonPath("$.outputs[0].kind").isEqualTo("copy");
+
+        assertThat(read("processed/" + key)).isEqualTo(notAnImage);
     }
 
     @Test
@@ -123,6 +159,17 @@ class FileProcessorTest {
         assertThat(output.response().contentType()).isEqualTo(inputType).startsWith("text/plain");
         assertThat(output.response().contentLength()).isEqualTo(text.length);
         assertThat(output.response().metadata()).containsEntry("sha256", sha256(text));
+    }
+
+    @Test
+    void emptyFileIsCopiedToo() {
+        String key = dir + "empty.log";
+        S3Notifications.Created upload = upload(key, new byte[0], "text/plain");
+
+        postBinary(http, id(), notification(upload)).expectStatus().isOk()
+                .expectBody().jsonPath("$.outputs[0].sha256").isEqualTo(sha256(new byte[0]));
+
+        assertThat(read("processed/" + key)).isEmpty();
     }
 
     @Test
@@ -223,6 +270,26 @@ class FileProcessorTest {
     }
 
     @Test
+    void versionBeingProcessedByAnotherDeliveryGets409SoKnativeRetriesIt() {
+        String key = dir + "contended.txt";
+        S3Notifications.Created upload = upload(key, "contended".getBytes(StandardCharsets.UTF_8), "text/plain");
+        // Another delivery of the same version holds the claim while it works.
+        Sinks.One<String> otherDelivery = Sinks.one();
+        idempotency.once(IdempotencyStore.Key.of("file", "FILE#" + BUCKET + "/" + key + "#" + upload.eTag(), ""),
+                Duration.ofHours(1), otherDelivery::asMono).subscribe(ignored -> { }, ignored -> { });
+        await().until(() -> claimed(key, upload.eTag()));
+
+        postBinary(http, id(), notification(upload)).expectStatus().isEqualTo(409);
+        assertThat(keysUnder("processed/" + dir)).isEmpty();
+
+        // The other delivery fails and lets go; Knative's retry now does the work.
+        otherDelivery.tryEmitError(new IllegalStateException("crashed"));
+        await().until(() -> !claimed(key, upload.eTag()));
+        postBinary(http, id(), notification(upload)).expectStatus().isOk();
+        assertThat(read("processed/" + key)).isEqualTo("contended".getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
     void newVersionOfTheSameKeyIsProcessedAgain() {
         String key = dir + "draft.txt";
         S3Notifications.Created first = upload(key, "v1".getBytes(StandardCharsets.UTF_8), "text/plain");
@@ -283,6 +350,12 @@ class FileProcessorTest {
         return new S3Notifications.Created(BUCKET, key, bytes.length, eTag);
     }
 
+    boolean claimed(String key, String version) {
+        String pk = "IDEMPOTENCY#" + IdempotencyStore.sha256("file\nFILE#" + BUCKET + "/" + key + "#" + version);
+        return dynamo.getItem(get -> get.tableName(TABLE).consistentRead(true)
+                .key(Map.of("pk", AttributeValue.fromS(pk), "sk", AttributeValue.fromS("IDEMPOTENCY")))).hasItem();
+    }
+
     byte[] read(String key) {
         return s3.getObjectAsBytes(get -> get.bucket(BUCKET).key(key)).asByteArray();
     }
@@ -307,6 +380,19 @@ class FileProcessorTest {
         graphics.dispose();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         assertThat(ImageIO.write(image, format, out)).isTrue();
+        return out.toByteArray();
+    }
+
+    static byte[] noise(int width, int height) throws IOException {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Random random = new Random(42);
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                image.setRGB(x, y, random.nextInt());
+            }
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(image, "png", out);
         return out.toByteArray();
     }
 

@@ -39,7 +39,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  * stopped and started again on the same port, and the event Knative retries finds the upload.
  */
 @SpringBootTest(classes = FileProcessorApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@AutoConfigureWebTestClient
+@AutoConfigureWebTestClient(timeout = "PT30S")
 class S3OutageTest {
 
     static final String TABLE = "files-outage-" + UUID.randomUUID();

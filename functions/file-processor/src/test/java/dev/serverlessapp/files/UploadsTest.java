@@ -59,6 +59,8 @@ class UploadsTest {
     void folderMarkersAndOutputsAreNotProcessed() {
         assertThat(Uploads.isToProcess(new Upload("b", "photos/", 0, "e", null))).isFalse();
         assertThat(Uploads.isToProcess(new Upload("b", "processed/x.png", 1, "e", null))).isFalse();
+        // scheduled-tasks' hourly reports land in the same bucket.
+        assertThat(Uploads.isToProcess(new Upload("b", "reports/2026/11/26/23.json", 1, "e", null))).isFalse();
         assertThat(Uploads.isToProcess(new Upload("b", "unprocessed/x.png", 1, "e", null))).isTrue();
     }
 

@@ -287,6 +287,9 @@ class HourlyJobTest {
         Pings.binary(http, id).expectStatus().isAccepted();
         clock.set(at("10:07:00"));
         Pings.structured(http, Pings.newId()).expectStatus().isAccepted();
+        // And once more as if the cursor update had been lost after the uploads: the markers hold.
+        items.resetJobCursor();
+        Pings.binary(http, Pings.newId()).expectStatus().isAccepted();
 
         assertThat(receiveWelcomes()).isEmpty();
         assertThat(items.user(jon).get("welcomeRequeues").n()).isEqualTo("1");

@@ -1,10 +1,15 @@
 package dev.serverlessapp.users;
 
+import dev.serverlessapp.support.observability.TraceContext;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Queues the welcome mail on the email queue, in the seed's message shape plus the user's id. */
@@ -25,10 +30,13 @@ public class WelcomeQueue {
     private final JsonMapper json;
     private final String queueUrl;
 
-    public WelcomeQueue(SqsAsyncClient sqs, JsonMapper json, UserApiProperties properties) {
+    private final TraceContext traceContext;
+
+    public WelcomeQueue(SqsAsyncClient sqs, JsonMapper json, UserApiProperties properties, TraceContext traceContext) {
         this.sqs = sqs;
         this.json = json;
         this.queueUrl = properties.emailQueueUrl();
+        this.traceContext = traceContext;
     }
 
     /**
@@ -36,14 +44,32 @@ public class WelcomeQueue {
      * caller's problem: the user is already marked as having a welcome pending, and the hourly job
      * queues it again.
      */
+    static final Duration SEND_TIMEOUT = Duration.ofSeconds(5);
+
     public Mono<Boolean> send(User user) {
         String body = json.writeValueAsString(WelcomeMessage.to(user));
-        return Mono.fromFuture(() -> sqs.sendMessage(send -> send.queueUrl(queueUrl).messageBody(body)))
+        return traceContext.current()
+                .flatMap(trace -> Mono.fromFuture(() -> sqs.sendMessage(send -> send.queueUrl(queueUrl)
+                        .messageBody(body).messageAttributes(attributes(trace))
+                        // The sign-up is already stored; do not hold the caller for long on a queue
+                        // that is down. The SDK retries within this bound.
+                        .overrideConfiguration(o -> o.apiCallTimeout(SEND_TIMEOUT)))))
                 .map(sent -> true)
                 .onErrorResume(error -> {
                     log.warn("Welcome for user {} not queued; it stays pending for the hourly job: {}",
                             user.id(), error.toString());
                     return Mono.just(false);
                 });
+    }
+
+    /**
+     * The sign-up's trace context ({@code traceparent}, {@code tracestate}) as message attributes, so
+     * the SQS source can hand it on in the CloudEvent's {@code traceparent} extension.
+     */
+    static Map<String, MessageAttributeValue> attributes(Map<String, String> trace) {
+        Map<String, MessageAttributeValue> attributes = new LinkedHashMap<>();
+        trace.forEach((name, value) -> attributes.put(name,
+                MessageAttributeValue.builder().dataType("String").stringValue(value).build()));
+        return attributes;
     }
 }

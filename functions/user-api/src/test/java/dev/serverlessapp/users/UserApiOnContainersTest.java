@@ -1,8 +1,6 @@
 package dev.serverlessapp.users;
 
-import dev.serverlessapp.support.table.AppTable;
 import dev.serverlessapp.testsupport.AwsTestClients;
-import dev.serverlessapp.testsupport.Backends.Service;
 import dev.serverlessapp.testsupport.ContainerBackends;
 import java.util.UUID;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -17,7 +15,7 @@ import org.testcontainers.junit.jupiter.Testcontainers;
  */
 @Testcontainers(disabledWithoutDocker = true)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@AutoConfigureWebTestClient
+@AutoConfigureWebTestClient(timeout = "PT30S")
 class UserApiOnContainersTest extends UserApiScenarios {
 
     static final String TABLE = "users-" + UUID.randomUUID();
@@ -25,12 +23,7 @@ class UserApiOnContainersTest extends UserApiScenarios {
 
     @DynamicPropertySource
     static void backends(DynamicPropertyRegistry registry) {
-        ContainerBackends backends = ContainerBackends.shared();
-        backends.springProperties(Service.DYNAMODB, Service.SQS).forEach((name, value) -> registry.add(name, () -> value));
-        backends.clients().createTable(AppTable.createTableRequest(TABLE));
-        queueUrl = backends.clients().createQueue("emails-" + UUID.randomUUID());
-        registry.add("app.table.name", () -> TABLE);
-        registry.add("users.email-queue-url", () -> queueUrl);
+        queueUrl = provision(ContainerBackends.shared(), TABLE, registry);
     }
 
     @Override

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.serverlessapp.support.table.AppTable;
 import dev.serverlessapp.testsupport.AwsTestClients;
+import dev.serverlessapp.testsupport.Backends;
+import dev.serverlessapp.testsupport.Backends.Service;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -12,8 +14,11 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Flux;
@@ -38,6 +43,23 @@ abstract class UserApiScenarios {
 
     @LocalServerPort
     int port;
+
+    /** GET needs a token from the issuer; the limiter is set wide, as 50 sign-ups come from one address. */
+    @DynamicPropertySource
+    static void gateway(DynamicPropertyRegistry registry) {
+        TokenIssuer.shared().configure(registry);
+        registry.add("users.rate-limit.burst", () -> "1000");
+    }
+
+    /** Points the app at a fresh table and queue on these backends; answers the queue's URL. */
+    static String provision(Backends backends, String table, DynamicPropertyRegistry registry) {
+        backends.springProperties(Service.DYNAMODB, Service.SQS).forEach((name, value) -> registry.add(name, () -> value));
+        backends.clients().createTable(AppTable.createTableRequest(table));
+        String queueUrl = backends.clients().createQueue("emails-" + UUID.randomUUID());
+        registry.add("app.table.name", () -> table);
+        registry.add("users.email-queue-url", () -> queueUrl);
+        return queueUrl;
+    }
 
     abstract AwsTestClients clients();
 
@@ -81,11 +103,12 @@ abstract class UserApiScenarios {
                 .expectStatus().isCreated()
                 .returnResult(Void.class).getResponseHeaders().getLocation().toString();
 
-        http.get().uri(location).exchange()
+        String id = location.substring("/users/".length());
+        http.get().uri(location).headers(h -> h.setBearerAuth(TokenIssuer.shared().token(id))).exchange()
                 .expectStatus().isOk()
                 .expectHeader().contentType(MediaType.APPLICATION_JSON)
                 .expectBody()
-                .jsonPath("$.id").isEqualTo(location.substring("/users/".length()))
+                .jsonPath("$.id").isEqualTo(id)
                 .jsonPath("$.name").isEqualTo("Grace Hopper")
                 .jsonPath("$.email").isEqualTo(email)
                 .jsonPath("$.created").isNotEmpty();
@@ -221,7 +244,7 @@ abstract class UserApiScenarios {
 
     @Test
     void unknownUserGets404() {
-        http.get().uri("/users/" + UUID.randomUUID()).exchange()
+        http.get().uri("/users/" + UUID.randomUUID()).headers(this::reader).exchange()
                 .expectStatus().isNotFound()
                 .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .expectBody().jsonPath("$.title").isEqualTo("User not found");
@@ -229,7 +252,7 @@ abstract class UserApiScenarios {
 
     @Test
     void idThatCannotBeAUserIdGets400() {
-        http.get().uri("/users/user_1732662000000000000").exchange()
+        http.get().uri("/users/user_1732662000000000000").headers(this::reader).exchange()
                 .expectStatus().isBadRequest()
                 .expectBody().jsonPath("$.title").isEqualTo("Invalid user id");
     }
@@ -250,6 +273,11 @@ abstract class UserApiScenarios {
         assertThat(clients().dynamo().getItem(get -> get.tableName(table()).key(Map.of(
                 AppTable.PK, AttributeValue.fromS("EMAIL#" + email),
                 AppTable.SK, AttributeValue.fromS("CLAIM")))).item().get("userId").s()).isEqualTo(id);
+    }
+
+    /** A token that may read any user, such as a support tool's. */
+    void reader(HttpHeaders headers) {
+        headers.setBearerAuth(TokenIssuer.shared().token("support-tool", "users:read"));
     }
 
     WebTestClient.ResponseSpec post(String body) {

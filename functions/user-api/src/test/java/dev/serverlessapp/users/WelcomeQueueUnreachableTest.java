@@ -24,7 +24,7 @@ import tools.jackson.databind.JsonNode;
  * keeps its pending-welcome mark, which the hourly job acts on.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@AutoConfigureWebTestClient
+@AutoConfigureWebTestClient(timeout = "PT30S")
 class WelcomeQueueUnreachableTest {
 
     static final String TABLE = "users-" + UUID.randomUUID();
@@ -35,6 +35,7 @@ class WelcomeQueueUnreachableTest {
         backends.springProperties(Service.DYNAMODB).forEach((name, value) -> registry.add(name, () -> value));
         backends.clients().createTable(AppTable.createTableRequest(TABLE));
         registry.add("app.table.name", () -> TABLE);
+        TokenIssuer.shared().configure(registry);
         // Nothing listens on this port: every SQS call is refused, also after the SDK's retries.
         String closed = "http://127.0.0.1:" + Ports.free();
         registry.add("aws.endpoints.sqs", () -> closed);

@@ -1,6 +1,7 @@
 package dev.serverlessapp.support.cloudevents;
 
 import dev.serverlessapp.support.idempotency.IdempotencyStore;
+import dev.serverlessapp.support.observability.EventObservation;
 import dev.serverlessapp.support.problem.Problems;
 import io.cloudevents.CloudEvent;
 import java.time.Duration;
@@ -30,13 +31,23 @@ public final class CloudEventRoutes {
 
     private static Mono<ServerResponse> handle(ServerRequest request, CloudEventFunction function,
             IdempotencyStore idempotency, Duration keepFor) {
-        return CloudEventHttp.read(request)
-                .flatMap(event -> idempotency
-                        .once(EventKeys.of(event), keepFor, () -> function.apply(event)
-                                .map(ReplyCodec::encode)
-                                .defaultIfEmpty(ReplyCodec.NO_REPLY))
-                        .doOnSuccess(stored -> log.info("Handled event type={} source={} id={} reply={}",
-                                event.getType(), event.getSource(), event.getId(), !stored.isEmpty())))
+        // The observation (metrics, span, log fields) comes through the Reactor context; see ObservabilityConfiguration.
+        return Mono.deferContextual(context -> {
+            EventObservation observation = context.getOrDefault(EventObservation.class, EventObservation.NONE);
+            return CloudEventHttp.read(request)
+                    .flatMap(event -> observation.observe(event, handleOnce(event, function, idempotency, keepFor)))
+                    .onErrorResume(invalid -> observation.observe(null, Problems.respond(invalid)));
+        });
+    }
+
+    private static Mono<ServerResponse> handleOnce(CloudEvent event, CloudEventFunction function,
+            IdempotencyStore idempotency, Duration keepFor) {
+        return idempotency
+                .once(EventKeys.of(event), keepFor, () -> function.apply(event)
+                        .map(ReplyCodec::encode)
+                        .defaultIfEmpty(ReplyCodec.NO_REPLY))
+                .doOnSuccess(stored -> log.info("Handled event type={} source={} id={} reply={}",
+                        event.getType(), event.getSource(), event.getId(), !stored.isEmpty()))
                 .flatMap(stored -> stored.isEmpty()
                         ? CloudEventHttp.noReply()
                         : CloudEventHttp.reply(ReplyCodec.decode(stored)))

@@ -21,7 +21,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  * the sdk-java spring-reactive example, each test posts a request and checks the ce-* headers back.
  */
 @SpringBootTest(classes = EchoFunctionApp.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@AutoConfigureWebTestClient
+@AutoConfigureWebTestClient(timeout = "PT30S")
 class CloudEventRoutesTest {
 
     static final String TABLE = "support-" + UUID.randomUUID();

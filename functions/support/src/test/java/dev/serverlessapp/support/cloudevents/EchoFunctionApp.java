@@ -15,7 +15,7 @@ import reactor.core.publisher.Mono;
 
 /** A function for testing the binding: it answers each event type in one of the ways a function can. */
 @SpringBootApplication
-class EchoFunctionApp {
+public class EchoFunctionApp {
 
     static final AtomicInteger calls = new AtomicInteger();
 

@@ -1,0 +1,157 @@
+package dev.serverlessapp.support.observability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.serverlessapp.support.cloudevents.EchoFunctionApp;
+import dev.serverlessapp.support.table.AppTable;
+import dev.serverlessapp.testsupport.Backends;
+import dev.serverlessapp.testsupport.LocalBackends;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.test.web.server.LocalManagementPort;
+import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.context.annotation.Bean;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/**
+ * What an operator sees of event handling: the Prometheus counter per type and outcome on the
+ * management port, the span that continues the event's traceparent, and the ids on the log lines.
+ */
+@SpringBootTest(classes = {EchoFunctionApp.class, EventObservabilityTest.Spans.class},
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"spring.config.import=classpath:function-defaults.yaml", "management.server.port=0",
+                "spring.application.name=echo", "management.opentelemetry.tracing.export.schedule-delay=50ms"})
+@AutoConfigureWebTestClient(timeout = "PT30S")
+@ExtendWith(OutputCaptureExtension.class)
+class EventObservabilityTest {
+
+    static final String TABLE = "observability-" + UUID.randomUUID();
+
+    @DynamicPropertySource
+    static void backends(DynamicPropertyRegistry registry) {
+        LocalBackends backends = LocalBackends.shared();
+        backends.springProperties(Backends.Service.DYNAMODB).forEach((name, value) -> registry.add(name, () -> value));
+        backends.clients().createTable(AppTable.createTableRequest(TABLE));
+        registry.add("app.table.name", () -> TABLE);
+    }
+
+    /** Spans stay in memory instead of going out over OTLP. */
+    @TestConfiguration
+    static class Spans {
+        @Bean
+        InMemorySpanExporter spans() {
+            return InMemorySpanExporter.create();
+        }
+    }
+
+    @Autowired
+    WebTestClient http;
+
+    @Autowired
+    InMemorySpanExporter spans;
+
+    @LocalManagementPort
+    int managementPort;
+
+    @Test
+    void deadLetteredEventIsCountedOnTheMetricsEndpoint() {
+        double before = handled("test.poison", "dead-lettered");
+
+        post("test.poison", UUID.randomUUID().toString(), null).expectStatus().isBadRequest();
+
+        assertThat(handled("test.poison", "dead-lettered")).isEqualTo(before + 1);
+    }
+
+    @Test
+    void eachOutcomeIsCountedApart() {
+        double succeeded = handled("test.silent", "success");
+        double retried = handled("test.flaky", "retried");
+        double invalid = handled("invalid", "dead-lettered");
+
+        post("test.silent", UUID.randomUUID().toString(), null).expectStatus().isAccepted();
+        post("test.flaky", UUID.randomUUID().toString(), null).expectStatus().isEqualTo(503);
+        http.post().uri("/").bodyValue("not an event").exchange().expectStatus().isBadRequest();
+
+        assertThat(handled("test.silent", "success")).isEqualTo(succeeded + 1);
+        assertThat(handled("test.flaky", "retried")).isEqualTo(retried + 1);
+        assertThat(handled("invalid", "dead-lettered")).isEqualTo(invalid + 1);
+    }
+
+    @Test
+    void handlingContinuesTheTraceInTheEventsTraceparent() {
+        String traceId = UUID.randomUUID().toString().replace("-", "");
+        String parentSpanId = traceId.substring(0, 16);
+        String id = UUID.randomUUID().toString();
+
+        post("test.silent", id, "00-" + traceId + "-" + parentSpanId + "-01").expectStatus().isAccepted();
+
+        SpanData span = await().atMost(Duration.ofSeconds(5)).until(() -> spans.getFinishedSpanItems().stream()
+                .filter(s -> id.equals(s.getAttributes().asMap().entrySet().stream()
+                        .filter(e -> e.getKey().getKey().equals(EventLogFields.EVENT_ID))
+                        .map(e -> e.getValue().toString()).findFirst().orElse(null)))
+                .findFirst().orElse(null), found -> found != null);
+        assertThat(span.getTraceId()).isEqualTo(traceId);
+        assertThat(span.getParentSpanId()).isEqualTo(parentSpanId);
+        assertThat(span.getName()).isEqualTo("handle test.silent");
+    }
+
+    @Test
+    void logLinesCarryTheTraceIdAndTheEventId(CapturedOutput output) {
+        String traceId = UUID.randomUUID().toString().replace("-", "");
+        String id = UUID.randomUUID().toString();
+
+        post("test.silent", id, "00-" + traceId + "-" + traceId.substring(16) + "-01").expectStatus().isAccepted();
+
+        String handled = await().atMost(Duration.ofSeconds(5)).until(() -> output.getOut().lines()
+                .filter(line -> line.contains("Handled event") && line.contains(id)).findFirst().orElse(null),
+                line -> line != null);
+        // ECS nests the dotted MDC key cloudevents.event_id.
+        assertThat(handled).contains("\"traceId\":\"" + traceId + "\"")
+                .contains("\"cloudevents\":{\"event_id\":\"" + id + "\"}");
+    }
+
+    WebTestClient.ResponseSpec post(String type, String id, String traceparent) {
+        return http.post().uri("/")
+                .header("ce-specversion", "1.0").header("ce-id", id).header("ce-source", "/observability")
+                .header("ce-type", type)
+                .headers(headers -> {
+                    if (traceparent != null) {
+                        // The CloudEvents distributed-tracing extension, in binary mode.
+                        headers.add("ce-traceparent", traceparent);
+                    }
+                })
+                .exchange();
+    }
+
+    /** The Prometheus count of handled events with this type and outcome, 0 before the first. */
+    double handled(String type, String outcome) {
+        String scrape = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + managementPort).build()
+                .get().uri("/actuator/prometheus").exchange()
+                .expectStatus().isOk()
+                .expectBody(String.class).returnResult().getResponseBody();
+        Matcher count = Pattern.compile("^events_handled_seconds_count\\{([^}]*)} (\\S+)$", Pattern.MULTILINE)
+                .matcher(scrape);
+        double total = 0;
+        while (count.find()) {
+            String labels = count.group(1);
+            if (labels.contains("type=\"" + type + "\"") && labels.contains("outcome=\"" + outcome + "\"")) {
+                total += Double.parseDouble(count.group(2));
+            }
+        }
+        return total;
+    }
+}

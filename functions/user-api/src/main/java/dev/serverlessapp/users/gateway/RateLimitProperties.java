@@ -1,0 +1,36 @@
+package dev.serverlessapp.users.gateway;
+
+import java.time.Duration;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * A token bucket per client, in each pod (application.yaml binds the environment variables).
+ *
+ * @param enabled        {@code RATE_LIMIT_ENABLED}: off when the ingress limits instead
+ * @param rate           {@code RATE_LIMIT_RATE}: requests a client regains per period
+ * @param period         {@code RATE_LIMIT_PERIOD}
+ * @param burst          {@code RATE_LIMIT_BURST}: requests a client may make at once (the bucket size)
+ * @param maxClients     {@code RATE_LIMIT_MAX_CLIENTS}: buckets kept in memory; the least recently
+ *                       used go first
+ * @param trustedProxies {@code RATE_LIMIT_TRUSTED_PROXIES}: addresses or CIDR ranges whose
+ *                       {@code X-Forwarded-For} is believed; the default is Knative's queue-proxy
+ *                       sidecar on loopback
+ */
+@ConfigurationProperties("users.rate-limit")
+public record RateLimitProperties(
+        @DefaultValue("true") boolean enabled,
+        @DefaultValue("10") long rate,
+        @DefaultValue("PT1S") Duration period,
+        @DefaultValue("20") long burst,
+        @DefaultValue("10000") long maxClients,
+        @DefaultValue({"127.0.0.1/32", "::1/128"}) List<String> trustedProxies) {
+
+    public RateLimitProperties {
+        if (rate < 1 || burst < 1 || period.isNegative() || period.isZero()) {
+            throw new IllegalArgumentException("RATE_LIMIT_RATE and RATE_LIMIT_BURST must be at least 1, "
+                    + "RATE_LIMIT_PERIOD positive");
+        }
+    }
+}

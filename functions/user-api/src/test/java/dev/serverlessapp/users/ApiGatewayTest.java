@@ -1,0 +1,251 @@
+package dev.serverlessapp.users;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.serverlessapp.support.table.AppTable;
+import dev.serverlessapp.testsupport.Backends.Service;
+import dev.serverlessapp.testsupport.LocalBackends;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.test.web.server.LocalManagementPort;
+import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.context.annotation.Bean;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.sqs.model.Message;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The API-gateway duties in user-api, over real HTTP with tokens signed by a local issuer and checked
+ * through its JWKS: who may read a user, the per-client rate limit, and what reaches the metrics and
+ * the welcome message's trace context. Each client here (token subject or forwarded address) is
+ * fresh, so the tests do not share a bucket.
+ */
+@SpringBootTest(classes = {UserApiApplication.class, ApiGatewayTest.Spans.class},
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"management.server.port=0", "management.opentelemetry.tracing.export.schedule-delay=50ms",
+                "users.rate-limit.burst=3", "users.rate-limit.rate=1", "users.rate-limit.period=PT1H"})
+@AutoConfigureWebTestClient(timeout = "PT30S")
+class ApiGatewayTest {
+
+    static final String TABLE = "gateway-" + UUID.randomUUID();
+    static final AtomicInteger addresses = new AtomicInteger(1);
+    static String queueUrl;
+
+    @DynamicPropertySource
+    static void backends(DynamicPropertyRegistry registry) {
+        LocalBackends backends = LocalBackends.shared();
+        backends.springProperties(Service.DYNAMODB, Service.SQS).forEach((name, value) -> registry.add(name, () -> value));
+        backends.clients().createTable(AppTable.createTableRequest(TABLE));
+        queueUrl = backends.clients().createQueue("gateway-" + UUID.randomUUID());
+        registry.add("app.table.name", () -> TABLE);
+        registry.add("users.email-queue-url", () -> queueUrl);
+        TokenIssuer.shared().configure(registry);
+    }
+
+    @TestConfiguration
+    static class Spans {
+        @Bean
+        InMemorySpanExporter spans() {
+            return InMemorySpanExporter.create();
+        }
+    }
+
+    @Autowired
+    WebTestClient http;
+
+    @Autowired
+    InMemorySpanExporter spans;
+
+    @LocalManagementPort
+    int managementPort;
+
+    final TokenIssuer issuer = TokenIssuer.shared();
+
+    @Test
+    void signUpNeedsNoToken() {
+        String email = "public-" + UUID.randomUUID() + "@example.com";
+        String id = signUp(email);
+        assertThat(userItem(id).get("email").s()).isEqualTo(email);
+    }
+
+    @Test
+    void getWithoutTokenGets401ProblemThatSaysNoMore() {
+        String id = signUp("anon-" + UUID.randomUUID() + "@example.com");
+        http.get().uri("/users/" + id).exchange()
+                .expectStatus().isUnauthorized()
+                .expectHeader().valueEquals("WWW-Authenticate", "Bearer")
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody().json("""
+                        {"type":"about:blank","title":"Unauthorized","status":401,
+                         "detail":"A valid bearer token is required"}""", true);
+    }
+
+    @Test
+    void invalidTokensGet401WithoutSayingWhy() {
+        String id = signUp("bad-" + UUID.randomUUID() + "@example.com");
+        for (String token : List.of(issuer.tokenSignedByAnotherKey(id), issuer.expiredToken(id),
+                issuer.tokenFor("another-api", id), "not.a.jwt")) {
+            http.get().uri("/users/" + id).headers(h -> h.setBearerAuth(token)).exchange()
+                    .expectStatus().isUnauthorized()
+                    .expectHeader().valueEquals("WWW-Authenticate", "Bearer error=\"invalid_token\"")
+                    .expectBody().jsonPath("$.detail").isEqualTo("A valid bearer token is required");
+        }
+    }
+
+    @Test
+    void anotherUsersTokenGets403() {
+        String id = signUp("other-" + UUID.randomUUID() + "@example.com");
+        http.get().uri("/users/" + id).headers(h -> h.setBearerAuth(issuer.token(UUID.randomUUID().toString())))
+                .exchange()
+                .expectStatus().isForbidden()
+                .expectHeader().valueEquals("WWW-Authenticate", "Bearer error=\"insufficient_scope\"")
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody().json("""
+                        {"type":"about:blank","title":"Forbidden","status":403,
+                         "detail":"The token does not allow this request"}""", true);
+    }
+
+    @Test
+    void usersOwnTokenGets200() {
+        String email = "self-" + UUID.randomUUID() + "@example.com";
+        String id = signUp(email);
+        http.get().uri("/users/" + id).headers(h -> h.setBearerAuth(issuer.token(id))).exchange()
+                .expectStatus().isOk()
+                .expectBody().jsonPath("$.email").isEqualTo(email);
+    }
+
+    @Test
+    void readScopeGets200ForAnyUser() {
+        String email = "read-" + UUID.randomUUID() + "@example.com";
+        String id = signUp(email);
+        http.get().uri("/users/" + id).headers(h -> h.setBearerAuth(issuer.token("support-" + UUID.randomUUID(),
+                        "profile users:read")))
+                .exchange()
+                .expectStatus().isOk()
+                .expectBody().jsonPath("$.email").isEqualTo(email);
+    }
+
+    @Test
+    void clientPastItsBurstGets429WithRetryAfterAndNothingIsStored() {
+        String client = nextAddress();
+        for (int i = 0; i < 3; i++) {
+            postFrom(client, "burst-" + UUID.randomUUID() + "@example.com").expectStatus().isCreated();
+        }
+        String refused = "refused-" + UUID.randomUUID() + "@example.com";
+        postFrom(client, refused)
+                .expectStatus().isEqualTo(HttpStatus.TOO_MANY_REQUESTS)
+                .expectHeader().value("Retry-After", after -> assertThat(Long.parseLong(after)).isBetween(1L, 3600L))
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody().jsonPath("$.title").isEqualTo("Too many requests");
+        assertThat(usersWithEmail(refused)).isZero();
+
+        // Another client has its own bucket.
+        postFrom(nextAddress(), "next-" + UUID.randomUUID() + "@example.com").expectStatus().isCreated();
+    }
+
+    @Test
+    void tokenHoldersAreLimitedBySubject() {
+        String id = signUp("limited-" + UUID.randomUUID() + "@example.com");
+        String token = issuer.token(id);
+        for (int i = 0; i < 3; i++) {
+            // A new forwarded address each time: the subject, not the address, is the client.
+            http.get().uri("/users/" + id).header("X-Forwarded-For", nextAddress())
+                    .headers(h -> h.setBearerAuth(token)).exchange().expectStatus().isOk();
+        }
+        http.get().uri("/users/" + id).header("X-Forwarded-For", nextAddress())
+                .headers(h -> h.setBearerAuth(token)).exchange()
+                .expectStatus().isEqualTo(HttpStatus.TOO_MANY_REQUESTS)
+                .expectHeader().exists("Retry-After");
+    }
+
+    /** Knative probes only the serving port, and without a token. */
+    @Test
+    void probesAnswerOnTheServingPortWithoutAToken() {
+        http.get().uri("/readyz").exchange().expectStatus().isOk();
+        http.get().uri("/livez").exchange().expectStatus().isOk();
+    }
+
+    @Test
+    void requestsAreCountedByRouteTemplateAndStatus() {
+        String id = signUp("metrics-" + UUID.randomUUID() + "@example.com");
+        http.get().uri("/users/" + id).headers(h -> h.setBearerAuth(issuer.token(id))).exchange()
+                .expectStatus().isOk();
+
+        String scrape = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + managementPort).build()
+                .get().uri("/actuator/prometheus").exchange()
+                .expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
+        // The template, not the id: one series per route, whatever the ids.
+        assertThat(scrape).containsPattern("http_server_requests_seconds_count\\{[^}]*method=\"GET\"[^}]*status=\"200\"[^}]*uri=\"/users/\\{id}\"");
+        assertThat(scrape).containsPattern("http_server_requests_seconds_count\\{[^}]*method=\"POST\"[^}]*status=\"201\"[^}]*uri=\"/users\"");
+        assertThat(scrape).doesNotContain(id);
+    }
+
+    @Test
+    void welcomeMessageCarriesTheSignUpsTraceContext() {
+        String email = "traced-" + UUID.randomUUID() + "@example.com";
+        String id = signUp(email);
+
+        Message welcome = welcomeFor(email);
+        String traceparent = welcome.messageAttributes().get("traceparent").stringValue();
+        String traceId = traceparent.split("-")[1];
+        SpanData request = await().atMost(Duration.ofSeconds(5)).until(() -> spans.getFinishedSpanItems().stream()
+                .filter(span -> span.getTraceId().equals(traceId) && span.getName().contains("/users"))
+                .findFirst().orElse(null), span -> span != null);
+        assertThat(request.getTraceId()).isEqualTo(traceId);
+        assertThat(id).isNotBlank();
+    }
+
+    String signUp(String email) {
+        JsonNode created = postFrom(nextAddress(), email).expectStatus().isCreated()
+                .expectBody(JsonNode.class).returnResult().getResponseBody();
+        return created.get("user").get("id").asString();
+    }
+
+    /** The test client connects from loopback, a trusted proxy, so its X-Forwarded-For names the client. */
+    WebTestClient.ResponseSpec postFrom(String address, String email) {
+        return http.post().uri("/users").header("X-Forwarded-For", address)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"name\":\"Gateway\",\"email\":\"" + email + "\"}").exchange();
+    }
+
+    static String nextAddress() {
+        int n = addresses.getAndIncrement();
+        return "198.51." + (n / 250) + "." + (n % 250 + 1);
+    }
+
+    Map<String, AttributeValue> userItem(String id) {
+        return LocalBackends.shared().clients().dynamo().getItem(get -> get.tableName(TABLE).consistentRead(true)
+                .key(Map.of(AppTable.PK, AttributeValue.fromS("USER#" + id),
+                        AppTable.SK, AttributeValue.fromS("PROFILE")))).item();
+    }
+
+    long usersWithEmail(String email) {
+        return LocalBackends.shared().clients().dynamo().scanPaginator(scan -> scan.tableName(TABLE).consistentRead(true)
+                        .filterExpression("sk = :profile AND email = :email")
+                        .expressionAttributeValues(Map.of(":profile", AttributeValue.fromS("PROFILE"),
+                                ":email", AttributeValue.fromS(email))))
+                .items().stream().count();
+    }
+
+    Message welcomeFor(String email) {
+        return await().atMost(Duration.ofSeconds(10)).until(() -> LocalBackends.shared().clients().sqs()
+                .receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(1)
+                        .messageAttributeNames("All"))
+                .messages().stream().filter(m -> m.body().contains(email)).findFirst().orElse(null), m -> m != null);
+    }
+}

@@ -1,0 +1,67 @@
+package dev.serverlessapp.local.cli;
+
+import dev.serverlessapp.local.routing.HttpEvents;
+import dev.serverlessapp.local.sources.BucketNotifications;
+import dev.serverlessapp.local.sources.PingSources;
+import dev.serverlessapp.local.sources.SqsSource;
+import io.cloudevents.CloudEvent;
+import io.fabric8.knative.sources.v1.PingSourceBuilder;
+import java.nio.charset.StandardCharsets;
+import java.time.ZonedDateTime;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * Prints a sample event as a source would send it, in structured mode, like {@code sam local generate-event};
+ * pipe it to {@code send --file -}.
+ */
+@Command(name = "generate-event", description = "Print a sample CloudEvent of a source (pipe it into `send --file -`).")
+final class GenerateEventCommand implements Callable<Integer> {
+
+    enum Kind { welcome, notification, s3, ping }
+
+    @Parameters(description = "welcome | notification (email queue), s3 (an upload on the uploads queue), ping (the hourly PingSource)")
+    Kind kind;
+
+    @Option(names = "--to", defaultValue = "ada@example.com", description = "Recipient. Default: ${DEFAULT-VALUE}.")
+    String to;
+
+    @Option(names = "--bucket", defaultValue = "serverless-app-files", description = "Default: ${DEFAULT-VALUE}.")
+    String bucket;
+
+    @Option(names = "--key", defaultValue = "uploads/photo.png", description = "Default: ${DEFAULT-VALUE}.")
+    String key;
+
+    @Option(names = "--size", defaultValue = "1024", description = "Object size in bytes. Default: ${DEFAULT-VALUE}.")
+    long size;
+
+    @Option(names = "--namespace", defaultValue = "serverless-app", description = "Default: ${DEFAULT-VALUE}.")
+    String namespace;
+
+    @Override
+    public Integer call() {
+        System.out.println(new String(HttpEvents.json(event()), StandardCharsets.UTF_8));
+        return 0;
+    }
+
+    CloudEvent event() {
+        String id = UUID.randomUUID().toString();
+        return switch (kind) {
+            case welcome -> SqsSource.event(id, """
+                    {"type":"welcome","to":"%s","subject":"Welcome!","body":"Hello and welcome.","userId":"%s"}"""
+                    .formatted(to, UUID.randomUUID()), Map.of("queue", "email"));
+            case notification -> SqsSource.event(id, """
+                    {"type":"notification","to":"%s","subject":"Notice","body":"Something happened."}"""
+                    .formatted(to), Map.of("queue", "email"));
+            case s3 -> SqsSource.event(id, BucketNotifications.notification(bucket, "us-east-1", key, size,
+                    "d41d8cd98f00b204e9800998ecf8427e", System.currentTimeMillis()), Map.of("queue", "uploads"));
+            case ping -> PingSources.event(namespace, new PingSourceBuilder().withNewMetadata().withName("hourly")
+                    .endMetadata().withNewSpec().withSchedule("0 * * * *").withData("{\"job\":\"hourly\"}")
+                    .endSpec().build(), ZonedDateTime.now());
+        };
+    }
+}

@@ -1,0 +1,240 @@
+package dev.serverlessapp.local.functions;
+
+import dev.serverlessapp.testsupport.Ports;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+import reactor.netty.http.client.HttpClient;
+import reactor.util.retry.Retry;
+
+/**
+ * One function as a JVM process, scaled as Knative scales a Service: started by the first request
+ * (a visible cold start that waits for the readiness probe), stopped again when idle.
+ */
+public final class FunctionProcess implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(FunctionProcess.class);
+    private static final Duration PROBE_PERIOD = Duration.ofMillis(250);
+
+    private final FunctionSpec spec;
+    private final Path logFile;
+    private final HttpClient http;
+    private final Duration startTimeout;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger coldStarts = new AtomicInteger();
+
+    private volatile Instant lastActive = Instant.now();
+    private Running running;
+    private Mono<Integer> starting;
+    private boolean closed;
+    /** A process started but not ready yet: stopped at once on close. */
+    private Process launching;
+
+    private record Running(Process process, int port) {
+    }
+
+    public FunctionProcess(FunctionSpec spec, Path logFile, HttpClient http, Duration startTimeout) {
+        this.spec = spec;
+        this.logFile = logFile;
+        this.http = http;
+        this.startTimeout = startTimeout;
+    }
+
+    public String name() {
+        return spec.name();
+    }
+
+    public FunctionSpec spec() {
+        return spec;
+    }
+
+    public Path logFile() {
+        return logFile;
+    }
+
+    /** How often this function was started from zero. */
+    public int coldStarts() {
+        return coldStarts.get();
+    }
+
+    public synchronized boolean isRunning() {
+        return running != null && running.process().isAlive();
+    }
+
+    public synchronized Optional<ProcessHandle> handle() {
+        return Optional.ofNullable(running).map(r -> r.process().toHandle());
+    }
+
+    /** The port of a ready instance, starting one first when there is none. Requests share one start. */
+    public synchronized Mono<Integer> port() {
+        lastActive = Instant.now();
+        if (running != null && running.process().isAlive()) {
+            return Mono.just(running.port());
+        }
+        if (starting == null) {
+            starting = coldStart().cache();
+        }
+        return starting;
+    }
+
+    /** Marks a request in flight: an instance serving requests is never stopped for idleness. */
+    public void begin() {
+        inFlight.incrementAndGet();
+        lastActive = Instant.now();
+    }
+
+    public void end() {
+        lastActive = Instant.now();
+        inFlight.decrementAndGet();
+    }
+
+    /** Stops the instance when it has served nothing for {@code idle}; answers whether it did. */
+    public boolean stopIfIdle(Duration idle) {
+        synchronized (this) {
+            if (!spec.scaleToZero() || running == null || starting != null || inFlight.get() > 0
+                    || lastActive.plus(idle).isAfter(Instant.now())) {
+                return false;
+            }
+        }
+        log.info("{}: no traffic for {}s, scaling to zero", spec.name(), idle.toSeconds());
+        stop();
+        return true;
+    }
+
+    private Mono<Integer> coldStart() {
+        Instant began = Instant.now();
+        return Mono.fromCallable(this::launch)
+                .subscribeOn(Schedulers.boundedElastic())
+                .flatMap(started -> awaitReady(started)
+                        .doOnSuccess(port -> ready(started, began))
+                        .doOnError(e -> failed(started, e)))
+                .map(Running::port);
+    }
+
+    private Running launch() throws IOException {
+        synchronized (this) {
+            if (closed) {
+                throw new IllegalStateException(spec.name() + " is shutting down");
+            }
+        }
+        int port = Ports.free();
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse("java"));
+        command.addAll(spec.jvmOptions());
+        command.addAll(List.of("-jar", spec.jar().toString()));
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        // A pod sees only its container's environment, not the developer's shell.
+        builder.environment().keySet().retainAll(List.of("PATH", "HOME", "TMPDIR", "LANG"));
+        builder.environment().putAll(spec.env());
+        builder.environment().put("PORT", Integer.toString(port));
+        // A pod has its own network namespace; here every function shares loopback, so the actuator's
+        // own port (8081 in every pod) must differ per process too.
+        builder.environment().put("MANAGEMENT_PORT", Integer.toString(Ports.free()));
+        Files.createDirectories(logFile.getParent());
+        Process process = builder.start();
+        synchronized (this) {
+            launching = process;
+        }
+        log.info("{}: cold start (pid {}, port {}, log {})", spec.name(), process.pid(), port, logFile);
+        return new Running(process, port);
+    }
+
+    private Mono<Running> awaitReady(Running started) {
+        String url = "http://127.0.0.1:" + started.port() + spec.readinessPath();
+        return Mono.defer(() -> {
+                    if (!started.process().isAlive()) {
+                        return Mono.error(new IllegalStateException(spec.name() + " exited with code "
+                                + started.process().exitValue() + " while starting; see " + logFile));
+                    }
+                    return http.get().uri(url)
+                            .responseSingle((response, body) -> body.asString().defaultIfEmpty("")
+                                    .map(ignored -> response.status().code()))
+                            .onErrorReturn(-1)
+                            .flatMap(code -> code == 200 ? Mono.just(started) : Mono.error(new NotReady()));
+                })
+                .retryWhen(Retry.fixedDelay(Long.MAX_VALUE, PROBE_PERIOD).filter(NotReady.class::isInstance))
+                .timeout(startTimeout, Mono.error(() -> new IllegalStateException(spec.name()
+                        + " was not ready within " + startTimeout + "; see " + logFile)));
+    }
+
+    private synchronized void ready(Running started, Instant began) {
+        if (closed) {
+            destroy(started.process());
+            throw new IllegalStateException(spec.name() + " is shutting down");
+        }
+        running = started;
+        starting = null;
+        launching = null;
+        lastActive = Instant.now();
+        coldStarts.incrementAndGet();
+        log.info("{}: ready after a cold start of {} ms", spec.name(), Duration.between(began, Instant.now()).toMillis());
+    }
+
+    private void failed(Running started, Throwable e) {
+        synchronized (this) {
+            starting = null;
+            launching = null;
+        }
+        log.error("{}: could not start: {}", spec.name(), e.getMessage());
+        destroy(started.process());
+    }
+
+    public void stop() {
+        Running stopping;
+        synchronized (this) {
+            stopping = running;
+            running = null;
+        }
+        if (stopping != null) {
+            destroy(stopping.process());
+        }
+    }
+
+    private static void destroy(Process process) {
+        process.descendants().forEach(ProcessHandle::destroy);
+        process.destroy();
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        Process starting;
+        synchronized (this) {
+            closed = true;
+            starting = launching;
+        }
+        if (starting != null) {
+            destroy(starting);
+        }
+        stop();
+    }
+
+    /** Probe not passed yet; retried. */
+    private static final class NotReady extends RuntimeException {
+        NotReady() {
+            super(null, null, false, false);
+        }
+    }
+
+}

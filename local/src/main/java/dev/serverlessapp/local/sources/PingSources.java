@@ -1,0 +1,119 @@
+package dev.serverlessapp.local.sources;
+
+import dev.serverlessapp.local.routing.DeliveryPolicy;
+import dev.serverlessapp.local.routing.Backoff;
+import dev.serverlessapp.local.routing.Dispatcher;
+import io.cloudevents.CloudEvent;
+import io.cloudevents.core.builder.CloudEventBuilder;
+import io.fabric8.knative.sources.v1.PingSource;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
+import reactor.core.Disposables;
+import reactor.core.publisher.Mono;
+
+/**
+ * Knative's PingSources: each sends its event to its sink on its cron schedule. A tick missed while the
+ * runtime was down is not sent again, as with Knative. {@link #fire} sends one now.
+ */
+public final class PingSources implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(PingSources.class);
+
+    private record Ping(PingSource source, PingSchedule schedule, URI sink) {
+    }
+
+    private final String namespace;
+    private final Map<String, Ping> pings = new LinkedHashMap<>();
+    private final Dispatcher dispatcher;
+    private final Clock clock;
+    private final Disposable.Composite timers = Disposables.composite();
+
+    public PingSources(String namespace, Iterable<PingSource> sources, Function<String, URI> sinkOf,
+                       Dispatcher dispatcher, Clock clock) {
+        this.namespace = namespace;
+        this.dispatcher = dispatcher;
+        this.clock = clock;
+        for (PingSource source : sources) {
+            String name = source.getMetadata().getName();
+            PingSchedule schedule = PingSchedule.parse(name, source.getSpec().getSchedule(), source.getSpec().getTimezone());
+            pings.put(name, new Ping(source, schedule, sinkOf.apply(name)));
+        }
+    }
+
+    public Map<String, String> schedules() {
+        Map<String, String> schedules = new LinkedHashMap<>();
+        pings.forEach((name, ping) -> schedules.put(name, ping.schedule().toString()));
+        return schedules;
+    }
+
+    public void start() {
+        pings.values().forEach(this::scheduleNext);
+    }
+
+    private void scheduleNext(Ping ping) {
+        ZonedDateTime now = ZonedDateTime.now(clock);
+        ZonedDateTime next = ping.schedule().next(now);
+        log.info("pingsource {}: next tick at {}", ping.source().getMetadata().getName(), next);
+        timers.add(Mono.delay(Duration.between(now, next))
+                .flatMap(tick -> send(ping))
+                .subscribe(event -> scheduleNext(ping), e -> scheduleNext(ping)));
+    }
+
+    /** Sends the named PingSource's event now; answers the event sent. */
+    public Mono<CloudEvent> fire(String name) {
+        Ping ping = pings.get(name);
+        if (ping == null) {
+            return Mono.error(new IllegalArgumentException("No PingSource named " + name + "; there are " + pings.keySet()));
+        }
+        return send(ping);
+    }
+
+    private Mono<CloudEvent> send(Ping ping) {
+        CloudEvent event = event(namespace, ping.source(), ZonedDateTime.now(clock));
+        // The ping adapter sends once, with a few quick retries for a sink that is briefly away.
+        DeliveryPolicy policy = new DeliveryPolicy(3, Backoff.of("linear", "PT0.5S"), Duration.ofSeconds(30), null);
+        return dispatcher.send(event, ping.sink(), policy)
+                .doOnNext(outcome -> log.info("pingsource {}: sent {} → {}", ping.source().getMetadata().getName(),
+                        event.getId(), outcome instanceof Dispatcher.Outcome.Failed ? "failed" : "accepted"))
+                .thenReturn(event);
+    }
+
+    /** The event Knative's ping adapter sends for the source. */
+    public static CloudEvent event(String namespace, PingSource source, ZonedDateTime now) {
+        var spec = source.getSpec();
+        CloudEventBuilder builder = CloudEventBuilder.v1()
+                .withId(UUID.randomUUID().toString())
+                .withType("dev.knative.sources.ping")
+                .withSource(URI.create("/apis/v1/namespaces/" + namespace + "/pingsources/" + source.getMetadata().getName()))
+                .withTime(now.toOffsetDateTime());
+        if (spec.getDataBase64() != null && !spec.getDataBase64().isBlank()) {
+            builder.withData(contentType(spec.getContentType()), Base64.getDecoder().decode(spec.getDataBase64()));
+        } else if (spec.getData() != null) {
+            builder.withData(contentType(spec.getContentType()), spec.getData().getBytes(StandardCharsets.UTF_8));
+        }
+        if (spec.getCeOverrides() != null && spec.getCeOverrides().getExtensions() != null) {
+            spec.getCeOverrides().getExtensions().forEach(builder::withExtension);
+        }
+        return builder.build();
+    }
+
+    private static String contentType(String contentType) {
+        return contentType == null || contentType.isBlank() ? "application/json" : contentType;
+    }
+
+    @Override
+    public void close() {
+        timers.dispose();
+    }
+}

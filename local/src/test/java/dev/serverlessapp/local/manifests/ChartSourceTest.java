@@ -1,0 +1,54 @@
+package dev.serverlessapp.local.manifests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.serverlessapp.local.RuntimeOptions;
+import dev.serverlessapp.local.functions.ServiceEnvironment;
+import dev.serverlessapp.local.routing.EventFilter;
+import dev.serverlessapp.local.sources.SqsSource;
+import io.cloudevents.CloudEvent;
+import io.fabric8.knative.eventing.v1.Trigger;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The routing the runtime takes from the real chart, rendered as README's command renders it. */
+class ChartSourceTest {
+
+    private static ChartModel chart;
+
+    @BeforeAll
+    static void render() {
+        Path project = RuntimeOptions.findProjectDir(Path.of(""));
+        chart = ChartSource.render(project.resolve("helm/serverless-app"), "serverless-app");
+    }
+
+    @Test
+    void everyFunctionBrokerTriggerAndSourceIsRead() {
+        assertThat(chart.services()).extracting(s -> s.getMetadata().getName())
+                .contains("user-api", "email-worker", "file-processor", "scheduled-tasks");
+        assertThat(chart.brokers()).hasSize(1);
+        assertThat(chart.triggers()).isNotEmpty();
+        assertThat(chart.pingSources()).extracting(p -> p.getMetadata().getName()).contains("hourly");
+        assertThat(chart.integrationSources()).allSatisfy(s -> assertThat(s.getSpec().getAws().getSqs()).isNotNull());
+    }
+
+    @Test
+    void theEmailTriggerTakesEmailQueueEventsOnly() {
+        Trigger emailWorker = chart.triggers().stream()
+                .filter(t -> "email-worker".equals(t.getSpec().getSubscriber().getRef().getName())).findFirst().orElseThrow();
+        CloudEvent email = SqsSource.event("1", "{}", Map.of("queue", "email"));
+        CloudEvent upload = SqsSource.event("2", "{}", Map.of("queue", "uploads"));
+        assertThat(EventFilter.of("email-worker", emailWorker.getSpec())).accepts(email).rejects(upload);
+    }
+
+    @Test
+    void aFunctionsEnvironmentComesFromItsService() {
+        var scheduledTasks = chart.services().stream()
+                .filter(s -> s.getMetadata().getName().equals("scheduled-tasks")).findFirst().orElseThrow();
+        Map<String, String> env = ServiceEnvironment.of(scheduledTasks, chart);
+        assertThat(env).containsKeys("S3_BUCKET", "EMAIL_QUEUE_URL", "DYNAMODB_TABLE")
+                .containsEntry("K_SERVICE", "scheduled-tasks");
+    }
+}
