@@ -47,6 +47,7 @@ class AotCacheAcceptedTest {
         ProcessBuilder builder = new ProcessBuilder(command).directory(layout.toFile()).redirectErrorStream(true);
         builder.environment().put("PORT", "0");
         builder.environment().put("MANAGEMENT_PORT", "0");
+        builder.environment().put("AUTH_JWK_SET_URI", "http://127.0.0.1:9/aot-check/jwks");
         builder.environment().put("S3_BUCKET", "aot-check");
         builder.environment().put("EMAIL_QUEUE_URL", "http://127.0.0.1:9324/000000000000/aot-check");
         Path log = Files.createTempFile("aot-" + function.getFileName(), ".log");
