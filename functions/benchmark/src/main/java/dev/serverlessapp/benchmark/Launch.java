@@ -120,7 +120,10 @@ final class Launch implements AutoCloseable {
                         inFlight.release();
                     }));
         }
-        CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
+        // A request that never completes must not hang the run: it counts as failed.
+        CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).exceptionally(e -> null)
+                .completeOnTimeout(null, 2, TimeUnit.MINUTES).join();
+        failures.addAndGet(pending.stream().filter(f -> !f.isDone()).count());
         double seconds = (System.nanoTime() - started) / 1e9;
         sampler.shutdownNow();
         if (failures.get() > 0) {

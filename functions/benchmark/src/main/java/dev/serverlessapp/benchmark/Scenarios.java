@@ -33,7 +33,9 @@ final class Scenarios {
 
         public Map<String, String> environment(Fixtures fixtures) {
             // Token checks off, as when the ingress checks tokens: the benchmark has no issuer to sign them.
-            return Map.of("EMAIL_QUEUE_URL", fixtures.emailQueueUrl(), "AUTH_ENABLED", "false");
+            // No per-client rate limit: the whole load comes from one address.
+            return Map.of("EMAIL_QUEUE_URL", fixtures.emailQueueUrl(), "AUTH_ENABLED", "false",
+                    "RATE_LIMIT_ENABLED", "false");
         }
 
         public HttpRequest request(URI base, Fixtures fixtures, String run, int n) {
