@@ -131,9 +131,20 @@ public final class FunctionProcess implements AutoCloseable {
         int port = Ports.free();
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
-        command.addAll(spec.jvmOptions());
-        command.addAll(List.of("-jar", spec.jar().toString()));
+        Path image = spec.jar().getParent().resolve("image").resolve("app");
+        boolean aotCache = Files.isRegularFile(image.resolve("app.aot"));
+        if (aotCache) {
+            // As the image's entrypoint starts it: the JDK AOT cache made at build time matches only
+            // this layout, run from its own folder (relative class path, the same JVM flags).
+            command.addAll(List.of("@jvm.args", "-XX:AOTCache=app.aot"));
+            command.addAll(spec.jvmOptions());
+            command.addAll(List.of("-jar", "app.jar"));
+        } else {
+            command.addAll(spec.jvmOptions());
+            command.addAll(List.of("-jar", spec.jar().toString()));
+        }
         ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(aotCache ? image.toFile() : null)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
@@ -149,7 +160,8 @@ public final class FunctionProcess implements AutoCloseable {
         synchronized (this) {
             launching = process;
         }
-        log.info("{}: cold start (pid {}, port {}, log {})", spec.name(), process.pid(), port, logFile);
+        log.info("{}: cold start (pid {}, port {}, {}, log {})", spec.name(), process.pid(), port,
+                aotCache ? "with its AOT cache" : "no AOT cache", logFile);
         return new Running(process, port);
     }
 
