@@ -52,11 +52,11 @@ class ImageTarsTest {
         JsonNode config = image.config().path("config");
         int servicePort = Manifests.container(service).getPorts().getFirst().getContainerPort();
 
-        List<String> entrypoint = strings(config.path("Entrypoint"));
-        assertThat(entrypoint).as("entrypoint").startsWith("java")
-                .contains("-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError")
-                .containsSubsequence("-cp", "@/app/jib-classpath-file");
-        String mainClass = entrypoint.getLast();
+        // The entrypoint the JDK AOT cache was trained for: relative class path, flags from one file,
+        // run from /app (README, "Cold start and footprint").
+        assertThat(strings(config.path("Entrypoint"))).as("entrypoint")
+                .containsExactly("java", "@jvm.args", "-XX:AOTCache=app.aot", "-jar", "app.jar");
+        assertThat(config.path("WorkingDir").asText()).as("working directory").isEqualTo("/app");
         assertThat(config.path("User").asText()).as("user").matches("\\d+:\\d+")
                 .doesNotStartWith("0:"); // runAsNonRoot needs a numeric, non-zero uid
         assertThat(config.path("ExposedPorts").has(servicePort + "/tcp")).as("port " + servicePort + " exposed").isTrue();
@@ -64,13 +64,16 @@ class ImageTarsTest {
         assertThat(config.path("Labels").has("org.opencontainers.image.version")).isTrue();
         assertThat(config.path("Labels").has("org.opencontainers.image.source")).isTrue();
 
-        // Dependencies, resources and classes in separate layers, so a code change ships one small layer.
-        assertThat(image.layerComments()).containsSubsequence("dependencies", "resources", "classes", "jvm arg files");
-        assertThat(image.files("classes")).as("main class in the classes layer")
-                .contains("app/classes/" + mainClass.replace('.', '/') + ".class");
-        assertThat(image.files("project dependencies")).as("function-support ships with it")
-                .anyMatch(file -> file.matches("app/libs/function-support-.*\\.jar"));
-        assertThat(image.files("dependencies")).anyMatch(file -> file.matches("app/libs/spring-boot-4\\..*\\.jar"));
+        // One layer holds the extracted app, its libraries, the AOT cache and the JVM flags: the cache
+        // records the exact jars, so they change together.
+        List<String> files = image.allFiles();
+        assertThat(files).as("the app, its cache and its flags")
+                .contains("app/app.jar", "app/app.aot", "app/jvm.args");
+        assertThat(files).as("function-support ships with it")
+                .anyMatch(file -> file.matches("app/lib/function-support-.*\\.jar"));
+        assertThat(files).anyMatch(file -> file.matches("app/lib/spring-boot-4\\..*\\.jar"));
+        assertThat(image.jvmArgs()).as("memory-aware JVM flags")
+                .contains("-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError");
     }
 
     private static List<String> strings(JsonNode array) {
@@ -80,10 +83,11 @@ class ImageTarsTest {
     }
 
     /** A docker-load tar as Jib writes it: manifest.json, config.json, one .tar.gz per layer. */
-    private record Image(JsonNode config, List<String> layerComments, Map<String, List<String>> filesByComment) {
+    private record Image(JsonNode config, List<String> layerComments, Map<String, List<String>> filesByComment,
+            List<String> jvmArgs) {
 
-        List<String> files(String layerComment) {
-            return filesByComment.getOrDefault(layerComment, List.of());
+        List<String> allFiles() {
+            return filesByComment.values().stream().flatMap(List::stream).toList();
         }
 
         static Image read(Path tar) throws IOException {
@@ -102,19 +106,25 @@ class ImageTarsTest {
                 }
             });
             Map<String, List<String>> files = new HashMap<>();
+            List<String> jvmArgs = new ArrayList<>();
             JsonNode layers = manifest.path("Layers");
             for (int i = 0; i < layers.size() && i < comments.size(); i++) {
-                files.put(comments.get(i), layerFiles(entries.get(layers.get(i).asText())));
+                files.put(comments.get(i), layerFiles(entries.get(layers.get(i).asText()), jvmArgs));
             }
-            return new Image(config, comments, files);
+            return new Image(config, comments, files, jvmArgs);
         }
 
-        private static List<String> layerFiles(byte[] gzippedTar) throws IOException {
+        /** The layer's file names; the lines of {@code app/jvm.args}, if it is there, go to {@code jvmArgs}. */
+        private static List<String> layerFiles(byte[] gzippedTar, List<String> jvmArgs) throws IOException {
             List<String> names = new ArrayList<>();
             try (InputStream gz = new GZIPInputStream(new java.io.ByteArrayInputStream(gzippedTar));
                  var in = new TarArchiveInputStream(gz)) {
                 for (TarArchiveEntry entry = in.getNextEntry(); entry != null; entry = in.getNextEntry()) {
                     names.add(entry.getName());
+                    if (entry.getName().equals("app/jvm.args")) {
+                        new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines()
+                                .map(String::strip).filter(line -> !line.isEmpty()).forEach(jvmArgs::add);
+                    }
                 }
             }
             return names;
