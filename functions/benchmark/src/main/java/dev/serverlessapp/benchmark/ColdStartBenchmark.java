@@ -1,6 +1,11 @@
 package dev.serverlessapp.benchmark;
 
 import dev.serverlessapp.testsupport.Ports;
+import dev.serverlessapp.workloads.Fixtures;
+import dev.serverlessapp.workloads.FunctionLaunch;
+import dev.serverlessapp.workloads.Stats;
+import dev.serverlessapp.workloads.Workload;
+import dev.serverlessapp.workloads.Workloads;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -70,14 +75,14 @@ public final class ColdStartBenchmark {
         int concurrency = option("concurrency", 8);
         List<Variant> variants = Arrays.stream(options.getOrDefault("variants", "floor,jar,jib_default,image")
                 .split(",")).map(v -> Variant.valueOf(v.trim().toUpperCase())).toList();
-        Map<String, Scenario> functions = functions();
+        Map<String, Workload> functions = functions();
         System.err.printf("Benchmark: %s on %s, %d runs, load %d requests x %d concurrent%n",
                 functions.keySet(), Runtime.version(), runs, requests, concurrency);
 
         fixtures.start(requests + 1);
         for (int round = 1; round <= runs; round++) {
             if (variants.contains(Variant.FLOOR)) {
-                measure("floor", Variant.FLOOR, null, new Scenarios.EmailWorker(), round, requests, concurrency);
+                measure("floor", Variant.FLOOR, null, new Workloads.EmailWorker(), round, requests, concurrency);
             }
             for (var function : functions.entrySet()) {
                 for (Variant variant : variants) {
@@ -96,12 +101,12 @@ public final class ColdStartBenchmark {
         System.err.println("Written to " + out);
     }
 
-    /** Every function module that has been packaged; each must have a scenario. */
-    private Map<String, Scenario> functions() throws IOException {
+    /** Every function module that has been packaged; each must have a workload. */
+    private Map<String, Workload> functions() throws IOException {
         List<String> wanted = options.containsKey("functions")
                 ? List.of(options.get("functions").split(","))
                 : null;
-        Map<String, Scenario> found = new LinkedHashMap<>();
+        Map<String, Workload> found = new LinkedHashMap<>();
         try (var dirs = Files.list(Path.of("functions"))) {
             for (Path dir : dirs.sorted().toList()) {
                 String name = dir.getFileName().toString();
@@ -113,18 +118,18 @@ public final class ColdStartBenchmark {
                     throw new IllegalStateException(name + " is not packaged with its AOT cache: run the "
                             + "benchmark through Maven (see ColdStartBenchmark) so that the reactor packages it");
                 }
-                found.put(name, Scenarios.forFunction(name).orElseThrow(() -> new IllegalStateException(
-                        "No benchmark scenario for " + name + ": add its first request to Scenarios")));
+                found.put(name, Workloads.forFunction(name).orElseThrow(() -> new IllegalStateException(
+                        "No workload for " + name + ": add one to Workloads (module workloads)")));
             }
         }
         return found;
     }
 
-    private void measure(String key, Variant variant, Path functionDir, Scenario scenario, int round,
+    private void measure(String key, Variant variant, Path functionDir, Workload workload, int round,
             int requests, int concurrency) throws Exception {
         String table = fixtures.freshTable();
         Map<String, String> env = new LinkedHashMap<>(fixtures.environment(table));
-        env.putAll(scenario.environment(fixtures));
+        env.putAll(workload.environment(fixtures));
         fixtures.clearMail();
         String run = "r" + round + "-" + Instant.now().toEpochMilli();
         Path log = logs.resolve(key.replaceAll("[^a-zA-Z0-9-]+", "_") + "-" + round + ".log");
@@ -134,12 +139,12 @@ public final class ColdStartBenchmark {
             env.putAll(extraEnvironment());
             command = command.withFlags(extraFlags());
         }
-        try (Launch launch = Launch.start(command, env, port, log)) {
+        try (FunctionLaunch launch = FunctionLaunch.start(command.arguments(), command.directory(), env, port, log)) {
             URI base = launch.base();
-            HttpRequest first = scenario.request(base, fixtures, run, 0);
+            HttpRequest first = workload.request(base, fixtures, run, 0);
             double coldStart = launch.awaitFirstAnswer(first);
             double idleRss = launch.idleRssMb();
-            Launch.Load load = launch.load(n -> scenario.request(base, fixtures, run, n + 1), requests, concurrency);
+            FunctionLaunch.Load load = launch.load(n -> workload.request(base, fixtures, run, n + 1), requests, concurrency);
             Measurement m = new Measurement(coldStart, idleRss, load.maxRssMb(), load.eventsPerSecond(),
                     load.p50Millis(), load.p99Millis());
             results.computeIfAbsent(key, k -> new ArrayList<>()).add(m);

@@ -21,6 +21,13 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class AotCacheAcceptedTest {
 
+    /**
+     * Loaded only when the AWS SDK's HTTP client sends a request, which every function's work does.
+     * The JVM loads every class of the cache at start (AOT class linking), so it shows up from the
+     * cache even in a run that serves nothing, but only if the training run served real requests.
+     */
+    static final String REQUEST_PATH_CLASS = "software.amazon.awssdk.http.nio.netty.internal.NettyRequestExecutor";
+
     static Stream<Path> packagedFunctions() throws IOException {
         Path functions = Path.of(System.getProperty("functions.dir", "..")).toAbsolutePath().normalize();
         try (var dirs = Files.list(functions)) {
@@ -62,6 +69,8 @@ class AotCacheAcceptedTest {
                 .doesNotContain("An error has occurred while processing the AOT cache");
         assertThat(output.lines().filter(line -> line.contains(" " + mainClass + " source: shared objects file")))
                 .as("%s loaded from the AOT cache", mainClass).isNotEmpty();
+        assertThat(output.lines().filter(line -> line.contains(" " + REQUEST_PATH_CLASS + " source: shared objects file")))
+                .as("the request path (%s) in the AOT cache: trained on real requests", REQUEST_PATH_CLASS).isNotEmpty();
     }
 
     /** The cache only loads on the JDK build that made it: the image's base must be that build. */

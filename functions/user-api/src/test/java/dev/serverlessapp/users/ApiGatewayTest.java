@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.serverlessapp.support.table.AppTable;
 import dev.serverlessapp.testsupport.Backends.Service;
 import dev.serverlessapp.testsupport.LocalBackends;
+import dev.serverlessapp.testsupport.TokenIssuer;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import java.time.Duration;
@@ -54,7 +55,8 @@ class ApiGatewayTest {
         queueUrl = backends.clients().createQueue("gateway-" + UUID.randomUUID());
         registry.add("app.table.name", () -> TABLE);
         registry.add("users.email-queue-url", () -> queueUrl);
-        TokenIssuer.shared().configure(registry);
+        registry.add("users.auth.issuer-uri", TokenIssuer.shared()::issuer);
+        registry.add("users.auth.audience", () -> TokenIssuer.AUDIENCE);
     }
 
     @TestConfiguration

@@ -6,6 +6,7 @@ import dev.serverlessapp.support.table.AppTable;
 import dev.serverlessapp.testsupport.AwsTestClients;
 import dev.serverlessapp.testsupport.Backends;
 import dev.serverlessapp.testsupport.Backends.Service;
+import dev.serverlessapp.testsupport.TokenIssuer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -47,7 +48,8 @@ abstract class UserApiScenarios {
     /** GET needs a token from the issuer; the limiter is set wide, as 50 sign-ups come from one address. */
     @DynamicPropertySource
     static void gateway(DynamicPropertyRegistry registry) {
-        TokenIssuer.shared().configure(registry);
+        registry.add("users.auth.issuer-uri", TokenIssuer.shared()::issuer);
+        registry.add("users.auth.audience", () -> TokenIssuer.AUDIENCE);
         registry.add("users.rate-limit.burst", () -> "1000");
     }
 

@@ -24,7 +24,9 @@ import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 
 /**
  * The async AWS clients, built once from {@link AwsProperties}, sharing one HTTP client. Only the
- * services a function has on its class path get a client. Retries follow the SDK's standard policy.
+ * services a function has on its class path get a client. Retries follow the SDK's standard policy,
+ * within a whole-call timeout (not for S3, whose calls stream whole objects), so that a hung backend
+ * becomes a 503 that is retried rather than a request that hangs.
  */
 @AutoConfiguration
 @EnableConfigurationProperties(AwsProperties.class)
@@ -45,7 +47,8 @@ public class AwsClientsConfiguration {
     @Bean(destroyMethod = "close")
     DynamoDbAsyncClient dynamoDbAsyncClient(AwsProperties aws, AwsCredentialsProvider credentials,
             SdkAsyncHttpClient http) {
-        return configure(DynamoDbAsyncClient.builder(), "dynamodb", aws, credentials, http).build();
+        return configure(DynamoDbAsyncClient.builder(), "dynamodb", aws, credentials, http)
+                .overrideConfiguration(o -> o.apiCallTimeout(aws.apiCallTimeout())).build();
     }
 
     static <B extends AwsClientBuilder<B, ?> & AwsAsyncClientBuilder<B, ?>> B configure(
@@ -63,7 +66,8 @@ public class AwsClientsConfiguration {
     static class Sqs {
         @Bean(destroyMethod = "close")
         SqsAsyncClient sqsAsyncClient(AwsProperties aws, AwsCredentialsProvider credentials, SdkAsyncHttpClient http) {
-            return configure(SqsAsyncClient.builder(), "sqs", aws, credentials, http).build();
+            return configure(SqsAsyncClient.builder(), "sqs", aws, credentials, http)
+                    .overrideConfiguration(o -> o.apiCallTimeout(aws.apiCallTimeout())).build();
         }
     }
 
@@ -88,7 +92,8 @@ public class AwsClientsConfiguration {
         @Bean(destroyMethod = "close")
         SesV2AsyncClient sesV2AsyncClient(AwsProperties aws, AwsCredentialsProvider credentials,
                 SdkAsyncHttpClient http) {
-            return configure(SesV2AsyncClient.builder(), "sesv2", aws, credentials, http).build();
+            return configure(SesV2AsyncClient.builder(), "sesv2", aws, credentials, http)
+                    .overrideConfiguration(o -> o.apiCallTimeout(aws.apiCallTimeout())).build();
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.serverlessapp.support.aws;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -15,6 +16,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param s3PathStyle     path-style S3 addressing, which S3-compatible stores need
  * @param accessKeyId     static credentials for local emulators only; empty means the default chain
  * @param secretAccessKey see {@code accessKeyId}
+ * @param apiCallTimeout  the longest a DynamoDB, SQS or SES call may take, retries included
+ *                        ({@code AWS_API_CALL_TIMEOUT}); past it the call fails and the function answers
+ *                        503. S3 has none: it streams objects of any size.
  */
 @ConfigurationProperties("aws")
 public record AwsProperties(
@@ -23,7 +27,8 @@ public record AwsProperties(
         @DefaultValue Map<String, URI> endpoints,
         @DefaultValue("false") boolean s3PathStyle,
         String accessKeyId,
-        String secretAccessKey) {
+        String secretAccessKey,
+        @DefaultValue("PT10S") Duration apiCallTimeout) {
 
     /** The endpoint for one service: its own override, else the shared one, else null (AWS). */
     public URI endpointFor(String service) {

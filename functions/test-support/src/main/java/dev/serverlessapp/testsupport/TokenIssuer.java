@@ -1,4 +1,4 @@
-package dev.serverlessapp.users;
+package dev.serverlessapp.testsupport;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -19,16 +19,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.UUID;
-import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
- * A local OIDC issuer for the tests: an RSA key made here, its JWKS and discovery document served over
- * a real HTTP socket, and tokens signed with it. user-api checks them exactly as it checks a real
- * issuer's; nothing in the app is switched off for tests.
+ * A local OIDC issuer for tests and the AOT training run: an RSA key made here, its JWKS and discovery
+ * document served over a real HTTP socket, and tokens signed with it. user-api checks them exactly as
+ * it checks a real issuer's (point AUTH_ISSUER_URI at {@link #issuer()}); nothing in the app is
+ * switched off for tests.
  */
-final class TokenIssuer {
+public final class TokenIssuer {
 
-    static final String AUDIENCE = "serverless-app";
+    public static final String AUDIENCE = "serverless-app";
 
     private static TokenIssuer shared;
 
@@ -53,29 +53,24 @@ final class TokenIssuer {
         }
     }
 
-    static synchronized TokenIssuer shared() {
+    public static synchronized TokenIssuer shared() {
         if (shared == null) {
             shared = new TokenIssuer();
         }
         return shared;
     }
 
-    /** Points user-api at this issuer, through discovery as a deployment would. */
-    void configure(DynamicPropertyRegistry registry) {
-        registry.add("users.auth.issuer-uri", () -> issuer);
-        registry.add("users.auth.audience", () -> AUDIENCE);
-    }
-
-    String issuer() {
+    /** The issuer URI; user-api finds the keys from it through discovery, as a deployment does. */
+    public String issuer() {
         return issuer;
     }
 
-    String token(String subject, String... scopes) {
+    public String token(String subject, String... scopes) {
         return sign(key, issuer, AUDIENCE, subject, Instant.now().plus(Duration.ofMinutes(5)), scopes);
     }
 
     /** The same claims signed by a key the issuer never published. */
-    String tokenSignedByAnotherKey(String subject) {
+    public String tokenSignedByAnotherKey(String subject) {
         try {
             return sign(new RSAKeyGenerator(2048).keyID(key.getKeyID()).generate(), issuer, AUDIENCE, subject,
                     Instant.now().plus(Duration.ofMinutes(5)));
@@ -84,11 +79,11 @@ final class TokenIssuer {
         }
     }
 
-    String expiredToken(String subject) {
+    public String expiredToken(String subject) {
         return sign(key, issuer, AUDIENCE, subject, Instant.now().minus(Duration.ofMinutes(10)));
     }
 
-    String tokenFor(String audience, String subject) {
+    public String tokenFor(String audience, String subject) {
         return sign(key, issuer, audience, subject, Instant.now().plus(Duration.ofMinutes(5)));
     }
 

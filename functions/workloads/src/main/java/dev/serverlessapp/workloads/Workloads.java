@@ -1,5 +1,6 @@
-package dev.serverlessapp.benchmark;
+package dev.serverlessapp.workloads;
 
+import dev.serverlessapp.testsupport.TokenIssuer;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
@@ -8,34 +9,36 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
-/** The real first request of every function, following the event contracts in CONTEXT/README. */
-final class Scenarios {
+/** The workload of every function, following the event contracts in README. */
+public final class Workloads {
 
-    static final String SQS_EVENT = "dev.knative.eventing.aws-sqs";
-    static final String SQS_SOURCE = "dev.knative.eventing.aws-sqs-source";
+    public static final String SQS_EVENT = "dev.knative.eventing.aws-sqs";
+    public static final String SQS_SOURCE = "dev.knative.eventing.aws-sqs-source";
 
-    private Scenarios() {
+    private Workloads() {
     }
 
-    static List<Scenario> all() {
+    public static List<Workload> all() {
         return List.of(new UserApi(), new EmailWorker(), new FileProcessor(), new ScheduledTasks());
     }
 
-    static Optional<Scenario> forFunction(String function) {
+    public static Optional<Workload> forFunction(String function) {
         return all().stream().filter(s -> s.function().equals(function)).findFirst();
     }
 
-    /** user-api: a real HTTP request, POST /users with a new email each time, without token checks. */
-    record UserApi() implements Scenario {
+    /**
+     * user-api: a real HTTP request, POST /users with a new email each time, with token checks and the
+     * per-client rate limit on, as in the chart (the limit set high: the whole load comes from one address).
+     */
+    public record UserApi() implements Workload {
         public String function() {
             return "user-api";
         }
 
         public Map<String, String> environment(Fixtures fixtures) {
-            // Token checks off, as when the ingress checks tokens: the benchmark has no issuer to sign them.
-            // No per-client rate limit: the whole load comes from one address.
-            return Map.of("EMAIL_QUEUE_URL", fixtures.emailQueueUrl(), "AUTH_ENABLED", "false",
-                    "RATE_LIMIT_ENABLED", "false");
+            return Map.of("EMAIL_QUEUE_URL", fixtures.emailQueueUrl(),
+                    "AUTH_ISSUER_URI", TokenIssuer.shared().issuer(), "AUTH_AUDIENCE", TokenIssuer.AUDIENCE,
+                    "RATE_LIMIT_RATE", "1000000", "RATE_LIMIT_BURST", "1000000");
         }
 
         public HttpRequest request(URI base, Fixtures fixtures, String run, int n) {
@@ -43,10 +46,22 @@ final class Scenarios {
             return HttpRequest.newBuilder(base.resolve("/users")).header("Content-Type", "application/json")
                     .POST(BodyPublishers.ofString(body)).build();
         }
+
+        /** An invalid sign-up (400), a read without a token (401), a reader's read of a user that does not exist (404). */
+        @Override
+        public List<Refused> refused(URI base, String run) {
+            URI unknownUser = base.resolve("/users/" + UUID.randomUUID());
+            return List.of(
+                    new Refused(HttpRequest.newBuilder(base.resolve("/users")).header("Content-Type", "application/json")
+                            .POST(BodyPublishers.ofString("{\"name\":\"\",\"email\":\"not-an-address\"}")).build(), 400),
+                    new Refused(HttpRequest.newBuilder(unknownUser).GET().build(), 401),
+                    new Refused(HttpRequest.newBuilder(unknownUser).GET().header("Authorization",
+                            "Bearer " + TokenIssuer.shared().token("support-tool", "users:read")).build(), 404));
+        }
     }
 
     /** email-worker: a welcome message from the email queue, for a new user each time, sent to the SMTP catcher. */
-    record EmailWorker() implements Scenario {
+    public record EmailWorker() implements Workload {
         public String function() {
             return "email-worker";
         }
@@ -60,13 +75,13 @@ final class Scenarios {
             String body = """
                     {"type":"welcome","to":"bench-%s-%d@example.com","subject":"Welcome","body":"Hello and welcome.","userId":"%s"}"""
                     .formatted(run, n, UUID.randomUUID());
-            return Scenario.event(base, SQS_EVENT, SQS_SOURCE, run + "-" + n, Map.of("queue", "email"))
+            return Workload.event(base, SQS_EVENT, SQS_SOURCE, run + "-" + n, Map.of("queue", "email"))
                     .POST(BodyPublishers.ofString(body)).build();
         }
     }
 
     /** file-processor: an S3 ObjectCreated notification for a small PNG that is in the bucket. */
-    record FileProcessor() implements Scenario {
+    public record FileProcessor() implements Workload {
         public String function() {
             return "file-processor";
         }
@@ -83,13 +98,13 @@ final class Scenarios {
                     "s3":{"s3SchemaVersion":"1.0","configurationId":"uploads","bucket":{"name":"%s"},
                     "object":{"key":"%s","size":%d,"eTag":"%s","sequencer":"0055AED6DCD90281E5"}}}]}"""
                     .formatted(upload.bucket(), upload.key(), upload.size(), upload.eTag());
-            return Scenario.event(base, SQS_EVENT, SQS_SOURCE, run + "-" + n, Map.of("queue", "uploads"))
+            return Workload.event(base, SQS_EVENT, SQS_SOURCE, run + "-" + n, Map.of("queue", "uploads"))
                     .POST(BodyPublishers.ofString(body)).build();
         }
     }
 
     /** scheduled-tasks: the hourly PingSource event. */
-    record ScheduledTasks() implements Scenario {
+    public record ScheduledTasks() implements Workload {
         public String function() {
             return "scheduled-tasks";
         }
@@ -99,7 +114,7 @@ final class Scenarios {
         }
 
         public HttpRequest request(URI base, Fixtures fixtures, String run, int n) {
-            return Scenario.event(base, "dev.knative.sources.ping",
+            return Workload.event(base, "dev.knative.sources.ping",
                             "/apis/v1/namespaces/serverless-app/pingsources/hourly", run + "-" + n, Map.of())
                     .POST(BodyPublishers.ofString("{\"job\":\"hourly\"}")).build();
         }

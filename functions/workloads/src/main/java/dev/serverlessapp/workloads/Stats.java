@@ -1,12 +1,12 @@
-package dev.serverlessapp.benchmark;
+package dev.serverlessapp.workloads;
 
 import java.util.Arrays;
 import java.util.List;
 
 /** Median and spread of a few runs, and percentiles of many latencies. */
-record Stats(double median, double min, double max) {
+public record Stats(double median, double min, double max) {
 
-    static Stats of(List<Double> values) {
+    public static Stats of(List<Double> values) {
         double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         if (sorted.length == 0) {
             return new Stats(Double.NaN, Double.NaN, Double.NaN);
@@ -15,7 +15,7 @@ record Stats(double median, double min, double max) {
     }
 
     /** Nearest-rank percentile of sorted values. */
-    static double percentile(double[] sorted, double p) {
+    public static double percentile(double[] sorted, double p) {
         if (sorted.length == 0) {
             return Double.NaN;
         }
@@ -23,12 +23,12 @@ record Stats(double median, double min, double max) {
         return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
     }
 
-    static double percentile(long[] nanos, double p) {
+    public static double percentile(long[] nanos, double p) {
         double[] sorted = Arrays.stream(nanos).mapToDouble(n -> n / 1e6).sorted().toArray();
         return percentile(sorted, p);
     }
 
-    String format(String pattern) {
+    public String format(String pattern) {
         return pattern.formatted(median) + " (" + pattern.formatted(min) + "–" + pattern.formatted(max) + ")";
     }
 }

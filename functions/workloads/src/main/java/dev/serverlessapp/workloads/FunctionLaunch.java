@@ -1,5 +1,6 @@
-package dev.serverlessapp.benchmark;
+package dev.serverlessapp.workloads;
 
+import dev.serverlessapp.testsupport.Ports;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
@@ -21,10 +22,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntFunction;
 
 /**
- * One launch: starts the process, sends the real request until the first 2xx (the cold start),
- * reads the idle RSS, drives a short load while sampling RSS, then stops the process.
+ * One launch of a function (or of the benchmark's floor): starts the process, sends the real request
+ * until the first 2xx (the cold start), reads its RSS, drives a short load while sampling RSS, then
+ * stops the process with SIGTERM, as Kubernetes does.
  */
-final class Launch implements AutoCloseable {
+public final class FunctionLaunch implements AutoCloseable {
 
     private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
     private static final Duration IDLE = Duration.ofSeconds(3);
@@ -32,38 +34,54 @@ final class Launch implements AutoCloseable {
     private final Process process;
     private final long launchedAt;
     private final URI base;
+    private final URI management;
     private final Path log;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2)).executor(Executors.newFixedThreadPool(2)).build();
 
-    private Launch(Process process, long launchedAt, int port, Path log) {
+    private FunctionLaunch(Process process, long launchedAt, int port, int managementPort, Path log) {
         this.process = process;
         this.launchedAt = launchedAt;
         this.base = URI.create("http://127.0.0.1:" + port);
+        this.management = URI.create("http://127.0.0.1:" + managementPort);
         this.log = log;
     }
 
-    static Launch start(Variant.Command command, Map<String, String> environment, int port, Path log) {
-        ProcessBuilder builder = new ProcessBuilder(command.arguments()).directory(command.directory().toFile())
+    /** Runs {@code command} in {@code directory}, serving on {@code port}; its output goes to {@code log}. */
+    public static FunctionLaunch start(List<String> command, Path directory, Map<String, String> environment,
+            int port, Path log) {
+        ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile())
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().putAll(environment);
         builder.environment().put("PORT", Integer.toString(port));
-        // Where a function serves the actuator on its own port, that port must not clash either.
-        builder.environment().put("MANAGEMENT_PORT", Integer.toString(dev.serverlessapp.testsupport.Ports.free()));
+        // The functions serve the actuator on a port of its own, which must not clash either.
+        int managementPort = Ports.free();
+        builder.environment().put("MANAGEMENT_PORT", Integer.toString(managementPort));
         try {
             long launchedAt = System.nanoTime();
-            return new Launch(builder.start(), launchedAt, port, log);
+            return new FunctionLaunch(builder.start(), launchedAt, port, managementPort, log);
         } catch (IOException e) {
-            throw new UncheckedIOException("Could not start " + command.arguments(), e);
+            throw new UncheckedIOException("Could not start " + command, e);
         }
     }
 
-    URI base() {
+    /** Where the function serves its requests. */
+    public URI base() {
         return base;
     }
 
+    /** Where the function serves its probes and metrics. */
+    public URI management() {
+        return management;
+    }
+
+    /** Sends one request and answers its status. */
+    public int send(HttpRequest request) throws IOException, InterruptedException {
+        return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
     /** Sends the request until it is answered 2xx; the time from launch to that answer, in ms. */
-    double awaitFirstAnswer(HttpRequest request) throws InterruptedException {
+    public double awaitFirstAnswer(HttpRequest request) throws InterruptedException {
         long deadline = launchedAt + START_TIMEOUT.toNanos();
         String lastFailure = "no answer";
         while (System.nanoTime() < deadline) {
@@ -88,16 +106,16 @@ final class Launch implements AutoCloseable {
     }
 
     /** Resident memory after a few quiet seconds, in MB. */
-    double idleRssMb() throws InterruptedException {
+    public double idleRssMb() throws InterruptedException {
         Thread.sleep(IDLE.toMillis());
         return rssMb();
     }
 
-    record Load(double eventsPerSecond, double p50Millis, double p99Millis, double maxRssMb) {
+    public record Load(double eventsPerSecond, double p50Millis, double p99Millis, double maxRssMb) {
     }
 
     /** {@code count} requests, at most {@code concurrency} in flight; every answer must be 2xx. */
-    Load load(IntFunction<HttpRequest> requests, int count, int concurrency) throws InterruptedException {
+    public Load load(IntFunction<HttpRequest> requests, int count, int concurrency) throws InterruptedException {
         Semaphore inFlight = new Semaphore(concurrency);
         long[] latencies = new long[count];
         AtomicLong failures = new AtomicLong();
@@ -132,7 +150,7 @@ final class Launch implements AutoCloseable {
         return new Load(count / seconds, Stats.percentile(latencies, 50), Stats.percentile(latencies, 99), maxRss[0]);
     }
 
-    double rssMb() {
+    public double rssMb() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
                 if (line.startsWith("VmRSS:")) {
@@ -145,12 +163,29 @@ final class Launch implements AutoCloseable {
         return Double.NaN;
     }
 
+    /**
+     * Sends SIGTERM and waits up to {@code grace} for the process to exit (a JVM writing its AOT cache
+     * takes a while); answers its exit code, or kills it and throws when it does not exit in time.
+     */
+    public int stop(Duration grace) throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly().waitFor();
+            throw new IllegalStateException("The process did not exit within " + grace + " of SIGTERM; see " + log);
+        }
+        return process.exitValue();
+    }
+
     @Override
     public void close() throws InterruptedException {
-        process.destroy();
-        if (!process.waitFor(20, TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor();
+        try {
+            if (process.isAlive()) {
+                stop(Duration.ofSeconds(20));
+            }
+        } catch (IllegalStateException killed) {
+            // Killed after the grace period: nothing is left running.
+        } finally {
+            http.close();
         }
-        http.close();
     }
 }

@@ -1,4 +1,4 @@
-package dev.serverlessapp.benchmark;
+package dev.serverlessapp.workloads;
 
 import dev.serverlessapp.support.table.AppTable;
 import dev.serverlessapp.testsupport.AwsTestClients;
@@ -22,9 +22,9 @@ import software.amazon.awssdk.core.sync.RequestBody;
  * catcher from test-support, with the queue, the bucket and the uploads the requests name. Each
  * launch gets a fresh table, so no launch finds the work of another already done.
  */
-final class Fixtures {
+public final class Fixtures {
 
-    record Upload(String bucket, String key, long size, String eTag) {
+    public record Upload(String bucket, String key, long size, String eTag) {
     }
 
     private static final String BUCKET = "bench-uploads";
@@ -37,7 +37,7 @@ final class Fixtures {
     private SmtpCatcher smtp;
 
     /** Starts the backends and puts {@code uploadCount} small images in the bucket. */
-    void start(int uploadCount) {
+    public void start(int uploadCount) {
         backends.dynamoDbEndpoint();
         emailQueueUrl = clients.createQueue("bench-email");
         clients.createBucket(BUCKET);
@@ -53,14 +53,14 @@ final class Fixtures {
     }
 
     /** A new, empty app table; answers its name. */
-    String freshTable() {
+    public String freshTable() {
         String name = "bench-" + tables.incrementAndGet();
         clients.createTable(AppTable.createTableRequest(name));
         return name;
     }
 
     /** What every function reads, pointed at the local backends; credentials come by the SDK's default chain. */
-    Map<String, String> environment(String table) {
+    public Map<String, String> environment(String table) {
         Map<String, String> env = new HashMap<>();
         env.put("AWS_REGION", Backends.REGION);
         env.put("AWS_ACCESS_KEY_ID", Backends.ACCESS_KEY);
@@ -73,24 +73,24 @@ final class Fixtures {
         return env;
     }
 
-    Upload upload(int n) {
+    public Upload upload(int n) {
         return uploads.get(n % uploads.size());
     }
 
-    String emailQueueUrl() {
+    public String emailQueueUrl() {
         return emailQueueUrl;
     }
 
-    String bucket() {
+    public String bucket() {
         return BUCKET;
     }
 
-    int smtpPort() {
+    public int smtpPort() {
         return smtp.port();
     }
 
     /** Drops caught mail between launches, so the catcher does not grow through the run. */
-    void clearMail() {
+    public void clearMail() {
         smtp.clear();
     }
 
