@@ -1,5 +1,7 @@
 package dev.serverlessapp.scheduled;
 
+import dev.serverlessapp.support.observability.SqsTraceAttributes;
+import dev.serverlessapp.support.observability.TraceContext;
 import dev.serverlessapp.support.table.AppTable;
 import dev.serverlessapp.support.table.TableProperties;
 import java.time.Duration;
@@ -83,10 +85,12 @@ class PendingWelcomes implements HourlyTask {
     private final String table;
     private final String queueUrl;
     private final Duration grace;
+    private final TraceContext traceContext;
 
     PendingWelcomes(DynamoDbAsyncClient dynamo, SqsAsyncClient sqs, JsonMapper json, TableProperties table,
-            WelcomeProperties welcomes) {
+            WelcomeProperties welcomes, TraceContext traceContext) {
         this.dynamo = dynamo;
+        this.traceContext = traceContext;
         this.sqs = sqs;
         this.json = json;
         this.table = table.name();
@@ -138,9 +142,13 @@ class PendingWelcomes implements HourlyTask {
                 .items());
     }
 
+    /** With the hourly run's trace context, so that email-worker's send shows up in the same trace. */
     private Mono<Void> send(PendingUser user) {
         String body = json.writeValueAsString(WelcomeMessage.to(user));
-        return Mono.fromFuture(() -> sqs.sendMessage(send -> send.queueUrl(queueUrl).messageBody(body))).then();
+        return traceContext.current()
+                .flatMap(trace -> Mono.fromFuture(() -> sqs.sendMessage(send -> send.queueUrl(queueUrl)
+                        .messageBody(body).messageAttributes(SqsTraceAttributes.of(trace)))))
+                .then();
     }
 
     /** Sent again: the grace period starts over, and the count of re-queues grows. */

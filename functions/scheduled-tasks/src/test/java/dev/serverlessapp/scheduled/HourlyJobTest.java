@@ -159,6 +159,24 @@ class HourlyJobTest {
     }
 
     @Test
+    void requeuedWelcomeContinuesThePingsTrace() {
+        String bob = "bob-" + day.getEpochSecond();
+        items.user(bob, "Bob", at("10:20:00"), "PENDING", at("10:35:00"));
+        String traceId = UUID.randomUUID().toString().replace("-", "");
+
+        clock.set(at("11:00:30"));
+        Pings.traced(http, Pings.newId(), "00-" + traceId + "-00f067aa0ba902b7-01").expectStatus().isAccepted();
+
+        List<Message> messages = sqs.receiveMessage(receive -> receive.queueUrl(queueUrl)
+                .maxNumberOfMessages(10).waitTimeSeconds(1).messageAttributeNames("All")).messages();
+        assertThat(messages).hasSize(1);
+        // email-worker's send joins the hourly run's trace through the SQS source (README: Metrics and traces).
+        assertThat(messages.getFirst().messageAttributes()).as("message attributes").containsKey("traceparent");
+        assertThat(messages.getFirst().messageAttributes().get("traceparent").stringValue())
+                .startsWith("00-" + traceId + "-");
+    }
+
+    @Test
     void welcomeInsideGraceOrAlreadySentIsNotQueued() {
         String suffix = "-" + day.getEpochSecond();
         // Created 10:50: due 11:05, filed under 12:00, still inside its grace at 11:00:30.

@@ -26,6 +26,15 @@ final class Pings {
                 .exchange();
     }
 
+    /** Binary mode, continuing a trace: the {@code traceparent} extension of CloudEvents distributed tracing. */
+    static WebTestClient.ResponseSpec traced(WebTestClient http, String id, String traceparent) {
+        return http.post().uri("/")
+                .header("ce-specversion", "1.0").header("ce-id", id).header("ce-source", SOURCE)
+                .header("ce-type", HourlyJob.PING).header("ce-traceparent", traceparent)
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(DATA)
+                .exchange();
+    }
+
     /** Structured mode: the whole event as application/cloudevents+json. */
     static WebTestClient.ResponseSpec structured(WebTestClient http, String id) {
         return http.post().uri("/")

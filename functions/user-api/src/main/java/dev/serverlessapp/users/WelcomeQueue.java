@@ -1,15 +1,13 @@
 package dev.serverlessapp.users;
 
+import dev.serverlessapp.support.observability.SqsTraceAttributes;
 import dev.serverlessapp.support.observability.TraceContext;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
-import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Queues the welcome mail on the email queue, in the seed's message shape plus the user's id. */
@@ -50,7 +48,7 @@ public class WelcomeQueue {
         String body = json.writeValueAsString(WelcomeMessage.to(user));
         return traceContext.current()
                 .flatMap(trace -> Mono.fromFuture(() -> sqs.sendMessage(send -> send.queueUrl(queueUrl)
-                        .messageBody(body).messageAttributes(attributes(trace))
+                        .messageBody(body).messageAttributes(SqsTraceAttributes.of(trace))
                         // The sign-up is already stored; do not hold the caller for long on a queue
                         // that is down. The SDK retries within this bound.
                         .overrideConfiguration(o -> o.apiCallTimeout(SEND_TIMEOUT)))))
@@ -60,16 +58,5 @@ public class WelcomeQueue {
                             user.id(), error.toString());
                     return Mono.just(false);
                 });
-    }
-
-    /**
-     * The sign-up's trace context ({@code traceparent}, {@code tracestate}) as message attributes, so
-     * the SQS source can hand it on in the CloudEvent's {@code traceparent} extension.
-     */
-    static Map<String, MessageAttributeValue> attributes(Map<String, String> trace) {
-        Map<String, MessageAttributeValue> attributes = new LinkedHashMap<>();
-        trace.forEach((name, value) -> attributes.put(name,
-                MessageAttributeValue.builder().dataType("String").stringValue(value).build()));
-        return attributes;
     }
 }
