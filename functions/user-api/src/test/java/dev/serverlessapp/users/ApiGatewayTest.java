@@ -55,8 +55,7 @@ class ApiGatewayTest {
         queueUrl = backends.clients().createQueue("gateway-" + UUID.randomUUID());
         registry.add("app.table.name", () -> TABLE);
         registry.add("users.email-queue-url", () -> queueUrl);
-        registry.add("users.auth.issuer-uri", TokenIssuer.shared()::issuer);
-        registry.add("users.auth.audience", () -> TokenIssuer.AUDIENCE);
+        LocalIssuer.trust(registry);
     }
 
     @TestConfiguration

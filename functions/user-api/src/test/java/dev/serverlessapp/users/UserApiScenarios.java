@@ -48,8 +48,7 @@ abstract class UserApiScenarios {
     /** GET needs a token from the issuer; the limiter is set wide, as 50 sign-ups come from one address. */
     @DynamicPropertySource
     static void gateway(DynamicPropertyRegistry registry) {
-        registry.add("users.auth.issuer-uri", TokenIssuer.shared()::issuer);
-        registry.add("users.auth.audience", () -> TokenIssuer.AUDIENCE);
+        LocalIssuer.trust(registry);
         registry.add("users.rate-limit.burst", () -> "1000");
     }
 

@@ -6,7 +6,6 @@ import dev.serverlessapp.support.table.AppTable;
 import dev.serverlessapp.testsupport.Backends.Service;
 import dev.serverlessapp.testsupport.LocalBackends;
 import dev.serverlessapp.testsupport.Ports;
-import dev.serverlessapp.testsupport.TokenIssuer;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -36,8 +35,7 @@ class WelcomeQueueUnreachableTest {
         backends.springProperties(Service.DYNAMODB).forEach((name, value) -> registry.add(name, () -> value));
         backends.clients().createTable(AppTable.createTableRequest(TABLE));
         registry.add("app.table.name", () -> TABLE);
-        registry.add("users.auth.issuer-uri", TokenIssuer.shared()::issuer);
-        registry.add("users.auth.audience", () -> TokenIssuer.AUDIENCE);
+        LocalIssuer.trust(registry);
         // Nothing listens on this port: every SQS call is refused, also after the SDK's retries.
         String closed = "http://127.0.0.1:" + Ports.free();
         registry.add("aws.endpoints.sqs", () -> closed);
