@@ -5,7 +5,9 @@ import dev.serverlessapp.support.idempotency.IdempotencyStore;
 import dev.serverlessapp.support.problem.PermanentFailure;
 import dev.serverlessapp.support.problem.Problems;
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
 import org.springframework.context.annotation.Bean;
@@ -55,14 +57,16 @@ public class UserRoutes {
     private final IdempotencyProperties idempotencyProperties;
     private final JsonMapper json;
     private final ObjectReader bodyReader;
+    private final Duration bodyTimeout;
 
     public UserRoutes(UserService users, IdempotencyStore idempotency, IdempotencyProperties idempotencyProperties,
-            JsonMapper json) {
+            JsonMapper json, UserApiProperties properties) {
         this.users = users;
         this.idempotency = idempotency;
         this.idempotencyProperties = idempotencyProperties;
         this.json = json;
         this.bodyReader = json.reader().with(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
+        this.bodyTimeout = properties.bodyTimeout();
     }
 
     @Bean
@@ -123,7 +127,7 @@ public class UserRoutes {
                         "There is no user with id " + id, null)));
     }
 
-    /** Parses and validates the body: 415, 413 and 400 each say what is wrong. */
+    /** Parses and validates the body: 415, 413, 408 and 400 each say what is wrong. */
     private Mono<NewUser> readNewUser(ServerRequest request) {
         if (!isJson(request)) {
             return Mono.error(new PermanentFailure(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Unsupported media type",
@@ -132,6 +136,10 @@ public class UserRoutes {
         return DataBufferUtils.join(request.body(BodyExtractors.toDataBuffers()), MAX_BODY_BYTES)
                 .onErrorMap(DataBufferLimitException.class, e -> new PermanentFailure(HttpStatus.CONTENT_TOO_LARGE,
                         "Request body too large", "A user is at most " + MAX_BODY_BYTES + " bytes of JSON", e))
+                // A body shorter than its Content-Length would otherwise hold the connection for good.
+                .timeout(bodyTimeout, Mono.error(() -> new PermanentFailure(HttpStatus.REQUEST_TIMEOUT,
+                        "Request timeout", "The body did not arrive within "
+                        + bodyTimeout.toString().substring(2).toLowerCase(Locale.ROOT), null)))
                 .map(this::requestBody)
                 .switchIfEmpty(Mono.error(() -> new PermanentFailure("Malformed JSON", "The body is empty", null)))
                 .map(body -> {
