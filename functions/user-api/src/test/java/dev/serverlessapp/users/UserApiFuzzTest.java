@@ -2,8 +2,6 @@ package dev.serverlessapp.users;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.serverlessapp.support.table.AppTable;
-import dev.serverlessapp.testsupport.Backends.Service;
 import dev.serverlessapp.testsupport.LocalBackends;
 import dev.serverlessapp.testsupport.TokenIssuer;
 import dev.serverlessapp.testsupport.fuzz.Fuzz;
@@ -56,12 +54,7 @@ class UserApiFuzzTest {
 
     @DynamicPropertySource
     static void backends(DynamicPropertyRegistry registry) {
-        LocalBackends backends = LocalBackends.shared();
-        backends.springProperties(Service.DYNAMODB, Service.SQS).forEach((name, value) -> registry.add(name, () -> value));
-        backends.clients().createTable(AppTable.createTableRequest(TABLE));
-        queueUrl = backends.clients().createQueue("fuzz-" + UUID.randomUUID());
-        registry.add("app.table.name", () -> TABLE);
-        registry.add("users.email-queue-url", () -> queueUrl);
+        queueUrl = UserApiScenarios.provision(LocalBackends.shared(), TABLE, registry);
         LocalIssuer.trust(registry);
     }
 
