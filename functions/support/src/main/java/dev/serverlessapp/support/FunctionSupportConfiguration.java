@@ -3,6 +3,7 @@ package dev.serverlessapp.support;
 import dev.serverlessapp.support.aws.AwsClientsConfiguration;
 import dev.serverlessapp.support.idempotency.IdempotencyProperties;
 import dev.serverlessapp.support.idempotency.IdempotencyStore;
+import dev.serverlessapp.support.problem.NettyRefusalProblems;
 import dev.serverlessapp.support.problem.ProblemExceptionHandler;
 import dev.serverlessapp.support.table.TableProperties;
 import dev.serverlessapp.support.table.TableProvisioner;
@@ -12,11 +13,12 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.context.annotation.Bean;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import tools.jackson.databind.json.JsonMapper;
 
-/** What every function gets: the clock, idempotency on the app table, and problem-detail errors. */
+/** What every function gets: the clock, idempotency on the app table, and problem-detail errors (Netty's included). */
 @AutoConfiguration(after = AwsClientsConfiguration.class)
 @EnableConfigurationProperties({TableProperties.class, IdempotencyProperties.class})
 public class FunctionSupportConfiguration {
@@ -36,6 +38,13 @@ public class FunctionSupportConfiguration {
     @Bean
     ProblemExceptionHandler problemExceptionHandler(JsonMapper json) {
         return new ProblemExceptionHandler(json);
+    }
+
+    /** Netty's own refusals (400, 414, 431 before Spring sees the request) answer problem details too. */
+    @Bean
+    NettyServerCustomizer problemDetailsForNettyRefusals(JsonMapper json) {
+        return server -> server.doOnChannelInit((observer, channel, address) ->
+                NettyRefusalProblems.install(channel.pipeline(), json));
     }
 
     /** Local runs and tests create the table before the app takes traffic. */

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A local OIDC issuer for tests and the AOT training run: an RSA key made here, its JWKS and discovery
@@ -34,6 +35,8 @@ public final class TokenIssuer {
 
     private final RSAKey key;
     private final String issuer;
+    private final AtomicInteger jwksFetches = new AtomicInteger();
+    private RSAKey strangerKey;
 
     private TokenIssuer() {
         try {
@@ -43,8 +46,8 @@ public final class TokenIssuer {
             serve(server, "/.well-known/openid-configuration", """
                     {"issuer":"%s","jwks_uri":"%s/jwks","id_token_signing_alg_values_supported":["RS256"],
                      "subject_types_supported":["public"],"response_types_supported":["code"]}"""
-                    .formatted(issuer, issuer));
-            serve(server, "/jwks", new JWKSet(key.toPublicJWK()).toString());
+                    .formatted(issuer, issuer), new AtomicInteger());
+            serve(server, "/jwks", new JWKSet(key.toPublicJWK()).toString(), jwksFetches);
             server.start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -79,6 +82,28 @@ public final class TokenIssuer {
         }
     }
 
+    /** A token signed by a key under a key id the issuer never published, as an attacker makes them. */
+    public String tokenWithUnknownKeyId(String subject) {
+        RSAKey stranger = new RSAKey.Builder(strangerKey()).keyID(UUID.randomUUID().toString()).build();
+        return sign(stranger, issuer, AUDIENCE, subject, Instant.now().plus(Duration.ofMinutes(5)));
+    }
+
+    private synchronized RSAKey strangerKey() {
+        if (strangerKey == null) {
+            try {
+                strangerKey = new RSAKeyGenerator(2048).generate();
+            } catch (JOSEException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return strangerKey;
+    }
+
+    /** How often the key set has been fetched from this issuer, by anyone: to check that look-ups are bounded. */
+    public int jwksFetches() {
+        return jwksFetches.get();
+    }
+
     public String expiredToken(String subject) {
         return sign(key, issuer, AUDIENCE, subject, Instant.now().minus(Duration.ofMinutes(10)));
     }
@@ -103,9 +128,10 @@ public final class TokenIssuer {
         }
     }
 
-    private static void serve(HttpServer server, String path, String json) {
+    private static void serve(HttpServer server, String path, String json, AtomicInteger served) {
         byte[] body = json.getBytes(StandardCharsets.UTF_8);
         server.createContext(path, exchange -> {
+            served.incrementAndGet();
             exchange.getResponseHeaders().set("Content-Type", "application/json");
             exchange.sendResponseHeaders(200, body.length);
             exchange.getResponseBody().write(body);

@@ -10,10 +10,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                      ({@code WELCOME_GRACE})
  * @param claimRepairAfter how old an email claim without its user must be before a new sign-up may take
  *                      it over: the trace of a crash between the two writes, not a sign-up in flight
+ * @param bodyTimeout   how long a sign-up's body may take to arrive once its headers have
+ *                      ({@code REQUEST_BODY_TIMEOUT}); then 408, instead of a connection held open
  */
 @ConfigurationProperties("users")
 public record UserApiProperties(
         String emailQueueUrl,
         @DefaultValue("PT15M") Duration welcomeGrace,
-        @DefaultValue("PT1M") Duration claimRepairAfter) {
+        @DefaultValue("PT1M") Duration claimRepairAfter,
+        @DefaultValue("PT10S") Duration bodyTimeout) {
 }

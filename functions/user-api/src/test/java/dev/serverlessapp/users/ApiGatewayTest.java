@@ -34,7 +34,8 @@ import tools.jackson.databind.JsonNode;
  * The API-gateway duties in user-api, over real HTTP with tokens signed by a local issuer and checked
  * through its JWKS: who may read a user, the per-client rate limit, and what reaches the metrics and
  * the welcome message's trace context. Each client here (token subject or forwarded address) is
- * fresh, so the tests do not share a bucket.
+ * fresh, so the tests do not share a bucket: every request counts against its address, and one with a
+ * valid token against its subject too.
  */
 @SpringBootTest(classes = {UserApiApplication.class, ApiGatewayTest.Spans.class},
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -87,7 +88,7 @@ class ApiGatewayTest {
     @Test
     void getWithoutTokenGets401ProblemThatSaysNoMore() {
         String id = signUp("anon-" + UUID.randomUUID() + "@example.com");
-        http.get().uri("/users/" + id).exchange()
+        http.get().uri("/users/" + id).header("X-Forwarded-For", nextAddress()).exchange()
                 .expectStatus().isUnauthorized()
                 .expectHeader().valueEquals("WWW-Authenticate", "Bearer")
                 .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
@@ -101,7 +102,8 @@ class ApiGatewayTest {
         String id = signUp("bad-" + UUID.randomUUID() + "@example.com");
         for (String token : List.of(issuer.tokenSignedByAnotherKey(id), issuer.expiredToken(id),
                 issuer.tokenFor("another-api", id), "not.a.jwt")) {
-            http.get().uri("/users/" + id).headers(h -> h.setBearerAuth(token)).exchange()
+            http.get().uri("/users/" + id).header("X-Forwarded-For", nextAddress())
+                    .headers(h -> h.setBearerAuth(token)).exchange()
                     .expectStatus().isUnauthorized()
                     .expectHeader().valueEquals("WWW-Authenticate", "Bearer error=\"invalid_token\"")
                     .expectBody().jsonPath("$.detail").isEqualTo("A valid bearer token is required");
@@ -111,7 +113,8 @@ class ApiGatewayTest {
     @Test
     void anotherUsersTokenGets403() {
         String id = signUp("other-" + UUID.randomUUID() + "@example.com");
-        http.get().uri("/users/" + id).headers(h -> h.setBearerAuth(issuer.token(UUID.randomUUID().toString())))
+        http.get().uri("/users/" + id).header("X-Forwarded-For", nextAddress())
+                .headers(h -> h.setBearerAuth(issuer.token(UUID.randomUUID().toString())))
                 .exchange()
                 .expectStatus().isForbidden()
                 .expectHeader().valueEquals("WWW-Authenticate", "Bearer error=\"insufficient_scope\"")
@@ -125,7 +128,8 @@ class ApiGatewayTest {
     void usersOwnTokenGets200() {
         String email = "self-" + UUID.randomUUID() + "@example.com";
         String id = signUp(email);
-        http.get().uri("/users/" + id).headers(h -> h.setBearerAuth(issuer.token(id))).exchange()
+        http.get().uri("/users/" + id).header("X-Forwarded-For", nextAddress())
+                .headers(h -> h.setBearerAuth(issuer.token(id))).exchange()
                 .expectStatus().isOk()
                 .expectBody().jsonPath("$.email").isEqualTo(email);
     }
@@ -134,7 +138,8 @@ class ApiGatewayTest {
     void readScopeGets200ForAnyUser() {
         String email = "read-" + UUID.randomUUID() + "@example.com";
         String id = signUp(email);
-        http.get().uri("/users/" + id).headers(h -> h.setBearerAuth(issuer.token("support-" + UUID.randomUUID(),
+        http.get().uri("/users/" + id).header("X-Forwarded-For", nextAddress())
+                .headers(h -> h.setBearerAuth(issuer.token("support-" + UUID.randomUUID(),
                         "profile users:read")))
                 .exchange()
                 .expectStatus().isOk()
@@ -174,6 +179,43 @@ class ApiGatewayTest {
                 .expectHeader().exists("Retry-After");
     }
 
+    // guards the hostile-input finding: a token with an unknown key id made user-api fetch the issuer's
+    // keys before the limiter ran, so each such request cost the issuer a fetch
+    @Test
+    void clientPastItsLimitGets429BeforeItsTokenIsChecked() {
+        String client = nextAddress();
+        for (int i = 0; i < 3; i++) {
+            getFrom(client, issuer.tokenWithUnknownKeyId("stranger")).expectStatus().isUnauthorized();
+        }
+        int fetchesBefore = issuer.jwksFetches();
+        for (int i = 0; i < 3; i++) {
+            getFrom(client, issuer.tokenWithUnknownKeyId("stranger"))
+                    .expectStatus().isEqualTo(HttpStatus.TOO_MANY_REQUESTS)
+                    .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON);
+        }
+        assertThat(issuer.jwksFetches()).isEqualTo(fetchesBefore);
+    }
+
+    @Test
+    void tokensWithMadeUpKeyIdsCauseABoundedNumberOfKeyFetches() {
+        // A good token first, so that the keys are cached and every fetch below is a look for an unknown key.
+        String reader = issuer.token("support-" + UUID.randomUUID(), "users:read");
+        getFrom(nextAddress(), reader).expectStatus().isNotFound();
+        int fetchesBefore = issuer.jwksFetches();
+        long started = System.nanoTime();
+        int tokens = 40;
+        for (int i = 0; i < tokens; i++) {
+            getFrom(nextAddress(), issuer.tokenWithUnknownKeyId("stranger-" + i))
+                    .expectStatus().isUnauthorized()
+                    .expectHeader().valueEquals("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+        }
+        // At most one look for unknown keys per 30 seconds: a slow run may span more than one window.
+        long windows = 1 + Duration.ofNanos(System.nanoTime() - started).toSeconds() / 30;
+        assertThat(issuer.jwksFetches() - fetchesBefore).as("key fetches for %d made-up key ids", tokens)
+                .isLessThanOrEqualTo((int) windows);
+        getFrom(nextAddress(), reader).expectStatus().isNotFound();
+    }
+
     /** Knative probes only the serving port, and without a token. */
     @Test
     void probesAnswerOnTheServingPortWithoutAToken() {
@@ -184,7 +226,8 @@ class ApiGatewayTest {
     @Test
     void requestsAreCountedByRouteTemplateAndStatus() {
         String id = signUp("metrics-" + UUID.randomUUID() + "@example.com");
-        http.get().uri("/users/" + id).headers(h -> h.setBearerAuth(issuer.token(id))).exchange()
+        http.get().uri("/users/" + id).header("X-Forwarded-For", nextAddress())
+                .headers(h -> h.setBearerAuth(issuer.token(id))).exchange()
                 .expectStatus().isOk();
 
         String scrape = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + managementPort).build()
@@ -215,6 +258,11 @@ class ApiGatewayTest {
         JsonNode created = postFrom(nextAddress(), email).expectStatus().isCreated()
                 .expectBody(JsonNode.class).returnResult().getResponseBody();
         return created.get("user").get("id").asString();
+    }
+
+    WebTestClient.ResponseSpec getFrom(String address, String token) {
+        return http.get().uri("/users/" + UUID.randomUUID()).header("X-Forwarded-For", address)
+                .headers(h -> h.setBearerAuth(token)).exchange();
     }
 
     /** The test client connects from loopback, a trusted proxy, so its X-Forwarded-For names the client. */

@@ -172,6 +172,55 @@ abstract class UserApiScenarios {
                 .expectBody().jsonPath("$.title").isEqualTo("Malformed JSON");
     }
 
+    // guards the hostile-input finding: {"name": -1} or true created a user named "-1"
+    @Test
+    void nonStringFieldsGet400ListingEachField() {
+        String email = unique("typed") + "@example.com";
+        for (String name : List.of("-1", "true", "{}", "[\"Ada\"]", "1.5")) {
+            post("{\"name\":" + name + ",\"email\":\"" + email + "\"}").expectStatus().isBadRequest()
+                    .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                    .expectBody()
+                    .jsonPath("$.errors.length()").isEqualTo(1)
+                    .jsonPath("$.errors[0].field").isEqualTo("name")
+                    .jsonPath("$.errors[0].message").isEqualTo("must be a string");
+        }
+        post("{\"name\":false,\"email\":7}").expectStatus().isBadRequest()
+                .expectBody()
+                .jsonPath("$.errors[0].field").isEqualTo("name")
+                .jsonPath("$.errors[1].field").isEqualTo("email")
+                .jsonPath("$.errors[1].message").isEqualTo("must be a string");
+        assertThat(usersWithEmail(email)).isZero();
+    }
+
+    // guards the hostile-input finding: the body null was a NullPointerException, answered 500
+    @Test
+    void bodyThatIsNotAJsonObjectGets400() {
+        for (String body : List.of("null", "[]", "\"x\"", "1", "true", "   ",
+                "{\"name\":\"A\",\"name\":\"B\",\"email\":\"a@b.co\"}")) {
+            post(body).expectStatus().isBadRequest()
+                    .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                    .expectBody().jsonPath("$.title").isEqualTo("Malformed JSON");
+        }
+    }
+
+    // guards the poison seen in the hourly job: a lone surrogate got 201, then SQS refused the welcome for good
+    @Test
+    void textThatCannotTravelGets400AndNothingIsStoredOrQueued() {
+        String email = unique("poison") + "@example.com";
+        for (String name : List.of("\\ud800x", "x\\udfff", "nul\\u0000", "bell\\u0007", "a\\uffff", "two\\nlines",
+                "line\\u2028separator")) {
+            post("{\"name\":\"" + name + "\",\"email\":\"" + email + "\"}").expectStatus().isBadRequest()
+                    .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                    .expectBody()
+                    .jsonPath("$.errors[0].field").isEqualTo("name")
+                    .jsonPath("$.errors[0].message").value(message -> assertThat((String) message).startsWith("contains"));
+        }
+        post("{\"name\":\"Ada\",\"email\":\"ada\\ud800@example.com\"}").expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.errors[0].field").isEqualTo("email");
+        assertThat(usersWithEmail(email)).isZero();
+        assertThat(messagesFor(email)).isEmpty();
+    }
+
     @Test
     void wrongContentTypeGets415() {
         http.post().uri("/users").contentType(MediaType.TEXT_PLAIN).bodyValue("name=Eve")
@@ -302,6 +351,13 @@ abstract class UserApiScenarios {
                         .expressionAttributeValues(Map.of(":profile", AttributeValue.fromS("PROFILE"),
                                 ":email", AttributeValue.fromS(email))))
                 .items().stream().count();
+    }
+
+    /** Receives what the queue holds for this address within a few seconds (none expected: nothing to wait for). */
+    List<Message> messagesFor(String email) {
+        return clients().sqs().receiveMessage(r -> r.queueUrl(queueUrl()).maxNumberOfMessages(10).waitTimeSeconds(2)
+                        .visibilityTimeout(0)).messages().stream()
+                .filter(m -> m.body().contains("\"" + email + "\"")).toList();
     }
 
     /** Drains the queue and answers the one welcome for this address, failing if there are more. */

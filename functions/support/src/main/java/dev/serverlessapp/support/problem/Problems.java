@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
@@ -29,8 +30,32 @@ public final class Problems {
     public static Mono<ServerResponse> respond(Throwable error) {
         ProblemDetail problem = of(error);
         return ServerResponse.status(problem.getStatus())
+                .headers(headers -> headers.addAll(headersOf(error)))
                 .contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .bodyValue(asMap(problem));
+    }
+
+    /** The headers an error asks for, such as {@code Allow} with a 405. */
+    public static HttpHeaders headersOf(Throwable error) {
+        return error instanceof ErrorResponse response ? response.getHeaders() : HttpHeaders.EMPTY;
+    }
+
+    /**
+     * The answer to a request that Netty refused before any route saw it: a request line or header block
+     * over the decoder's limits, or bytes that are not HTTP. Only the status is known there.
+     */
+    public static ProblemDetail refusedByTheServer(HttpStatusCode status) {
+        return switch (status.value()) {
+            case 414 -> problem(status, "URI too long", "The request line is longer than the server accepts");
+            case 431 -> problem(status, "Request header fields too large",
+                    "The request's header fields are larger than the server accepts");
+            case 400 -> problem(status, "Bad request", "The request is not valid HTTP/1.1");
+            default -> {
+                HttpStatus known = HttpStatus.resolve(status.value());
+                yield problem(status, known == null ? "Request refused" : known.getReasonPhrase(),
+                        "The request was refused");
+            }
+        };
     }
 
     public static ProblemDetail of(Throwable error) {

@@ -1,14 +1,21 @@
 package dev.serverlessapp.users.gateway;
 
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.source.JWKSecurityContextJWKSet;
+import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import dev.serverlessapp.support.problem.ProblemExceptionHandler;
 import dev.serverlessapp.support.problem.Problems;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
+import org.springframework.security.authentication.AuthenticationServiceException;
 import org.springframework.security.authorization.AuthorizationDecision;
 import org.springframework.security.authorization.AuthorizationResult;
 import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
@@ -19,6 +26,7 @@ import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtAudienceValidator;
+import org.springframework.security.oauth2.jwt.JwtException;
 import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
@@ -39,6 +47,10 @@ import reactor.core.publisher.Mono;
 @Configuration(proxyBeanMethods = false)
 @EnableWebFluxSecurity
 public class ApiSecurity {
+
+    /** Asymmetric signatures only: a public key never verifies an HMAC (algorithm confusion). */
+    private static final Set<JWSAlgorithm> SIGNATURE_ALGORITHMS = Stream.of(JWSAlgorithm.Family.RSA,
+            JWSAlgorithm.Family.EC).flatMap(Set::stream).collect(Collectors.toUnmodifiableSet());
 
     private final AuthProperties auth;
     private final ProblemExceptionHandler problems;
@@ -74,6 +86,10 @@ public class ApiSecurity {
                 .oauth2ResourceServer(server -> server
                         .jwt(jwt -> jwt.jwtDecoder(jwtDecoder()))
                         .authenticationEntryPoint(this::unauthorized)
+                        .authenticationFailureHandler((filterExchange, error) ->
+                                error instanceof AuthenticationServiceException
+                                        ? keysUnavailable(filterExchange.getExchange())
+                                        : unauthorized(filterExchange.getExchange(), error))
                         .accessDeniedHandler((exchange, denied) -> forbidden(exchange)))
                 .exceptionHandling(handling -> handling
                         .authenticationEntryPoint(this::unauthorized)
@@ -91,11 +107,16 @@ public class ApiSecurity {
                 .defaultIfEmpty(new AuthorizationDecision(false));
     }
 
-    /** Keys come from the JWKS URI when given, else from the issuer's discovery document on first use. */
+    /**
+     * Signatures checked against the issuer's keys ({@link IssuerKeys}: cached, and fetched again for an
+     * unknown key id at most once in 30 seconds), then the expiry, the issuer and the audience.
+     */
     ReactiveJwtDecoder jwtDecoder() {
-        NimbusReactiveJwtDecoder decoder = auth.jwkSetUri() != null
-                ? NimbusReactiveJwtDecoder.withJwkSetUri(auth.jwkSetUri()).build()
-                : NimbusReactiveJwtDecoder.withIssuerLocation(auth.issuerUri()).build();
+        IssuerKeys keys = IssuerKeys.of(auth);
+        NimbusReactiveJwtDecoder decoder = NimbusReactiveJwtDecoder.withJwkSource(keys::forToken)
+                .jwtProcessorCustomizer(processor -> processor.setJWSKeySelector(
+                        new JWSVerificationKeySelector<>(SIGNATURE_ALGORITHMS, new JWKSecurityContextJWKSet())))
+                .build();
         List<OAuth2TokenValidator<Jwt>> validators = new ArrayList<>();
         validators.add(auth.issuerUri() != null
                 ? JwtValidators.createDefaultWithIssuer(auth.issuerUri())
@@ -104,7 +125,19 @@ public class ApiSecurity {
             validators.add(new JwtAudienceValidator(auth.audience()));
         }
         decoder.setJwtValidator(JwtValidators.createDefaultWithValidators(validators));
-        return decoder;
+        // Spring reports keys it could not obtain as an IllegalStateException, which no handler expects (500).
+        // As a JwtException it becomes an AuthenticationServiceException, answered 503 below.
+        return token -> decoder.decode(token).onErrorMap(IllegalStateException.class,
+                e -> new JwtException("The issuer's keys could not be fetched", e));
+    }
+
+    /** The issuer could not be reached for its keys: the token may well be good, so not 401 but 503. */
+    private Mono<Void> keysUnavailable(ServerWebExchange exchange) {
+        exchange.getResponse().getHeaders().set(HttpHeaders.RETRY_AFTER,
+                Long.toString(IssuerKeys.UNKNOWN_KEY_REFRESH.toSeconds()));
+        return problems.handle(exchange, new ErrorResponseException(HttpStatus.SERVICE_UNAVAILABLE,
+                Problems.problem(HttpStatus.SERVICE_UNAVAILABLE, "Temporarily unavailable",
+                        "The token cannot be checked now: the issuer's keys could not be fetched"), null));
     }
 
     /** RFC 6750 challenge without the error description, which would tell an attacker what failed. */

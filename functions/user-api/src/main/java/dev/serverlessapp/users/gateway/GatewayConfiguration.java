@@ -5,13 +5,25 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** The duties of the seed's API gateway that live in the function: see {@link ApiSecurity} and the limiter. */
+/** The duties of the seed's API gateway that live in the function: {@link ApiSecurity}, the limiters, the firewall. */
 @Configuration(proxyBeanMethods = false)
 class GatewayConfiguration {
 
     @Bean
     @ConditionalOnBooleanProperty(name = "users.rate-limit.enabled", matchIfMissing = true)
-    RateLimitFilter rateLimitFilter(RateLimitProperties limits, ProblemExceptionHandler problems) {
-        return new RateLimitFilter(limits, problems);
+    RateLimitFilter addressRateLimit(RateLimitProperties limits, ProblemExceptionHandler problems) {
+        return RateLimitFilter.byAddress(limits, problems);
+    }
+
+    @Bean
+    @ConditionalOnBooleanProperty(name = "users.rate-limit.enabled", matchIfMissing = true)
+    RateLimitFilter subjectRateLimit(RateLimitProperties limits, ProblemExceptionHandler problems) {
+        return RateLimitFilter.bySubject(limits, problems);
+    }
+
+    /** Spring Security's firewall refusals as problem details (its own answer is a bare 400). */
+    @Bean
+    FirewallRefusals firewallRefusals(ProblemExceptionHandler problems) {
+        return new FirewallRefusals(problems);
     }
 }

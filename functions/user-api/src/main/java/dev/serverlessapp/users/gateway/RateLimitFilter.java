@@ -7,7 +7,9 @@ import dev.serverlessapp.support.problem.Problems;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -19,21 +21,29 @@ import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
 
 /**
- * Limits each client of {@code /users} to a Bucket4j token bucket: the token's subject when there is
- * one, else the client's address. It runs after Spring Security, so the subject is known. A limited
- * request gets 429 with {@code Retry-After}.
+ * A Bucket4j token bucket per client. Two of these run: {@link #byAddress} before Spring Security, so a
+ * client past its limit makes user-api do nothing at all for it, not even check its token (which could
+ * mean asking the issuer for keys); and {@link #bySubject} after it, so one token holder is one client
+ * from any address. A limited request gets 429 with {@code Retry-After}.
  */
 public class RateLimitFilter implements WebFilter, Ordered {
 
+    /** Spring Security's filter chain runs at -100. */
+    private static final int BEFORE_SECURITY = -200;
+    private static final int AFTER_SECURITY = 0;
+
     private final RateLimitProperties limits;
-    private final ClientAddress clientAddress;
     private final ProblemExceptionHandler problems;
+    private final Function<ServerWebExchange, Mono<String>> client;
+    private final int order;
     private final Cache<String, Bucket> buckets;
 
-    public RateLimitFilter(RateLimitProperties limits, ProblemExceptionHandler problems) {
+    private RateLimitFilter(RateLimitProperties limits, ProblemExceptionHandler problems,
+            Function<ServerWebExchange, Mono<String>> client, int order) {
         this.limits = limits;
         this.problems = problems;
-        this.clientAddress = new ClientAddress(limits.trustedProxies());
+        this.client = client;
+        this.order = order;
         // A bucket idle long enough to be full again is the same as a new one, so dropping it then
         // loses nothing; the size bound keeps a flood of addresses from filling the heap.
         Duration refillTime = limits.period().multipliedBy(Math.ceilDiv(limits.burst(), limits.rate()));
@@ -43,25 +53,40 @@ public class RateLimitFilter implements WebFilter, Ordered {
                 .build();
     }
 
+    /** Every request but the probes, by the client's address (X-Forwarded-For from trusted proxies only). */
+    public static RateLimitFilter byAddress(RateLimitProperties limits, ProblemExceptionHandler problems) {
+        ClientAddress addresses = new ClientAddress(limits.trustedProxies());
+        return new RateLimitFilter(limits, problems, exchange -> isProbe(exchange)
+                ? Mono.empty()
+                : Mono.just("ip:" + addresses.of(exchange.getRequest())), BEFORE_SECURITY);
+    }
+
+    /** Requests with a valid token, by the token's subject. */
+    public static RateLimitFilter bySubject(RateLimitProperties limits, ProblemExceptionHandler problems) {
+        return new RateLimitFilter(limits, problems, exchange -> exchange.getPrincipal()
+                .filter(principal -> !(principal instanceof AnonymousAuthenticationToken))
+                .map(principal -> "sub:" + principal.getName()), AFTER_SECURITY);
+    }
+
     @Override
     public int getOrder() {
-        // Spring Security's filter chain runs at -100.
-        return 0;
+        return order;
     }
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-        if (!exchange.getRequest().getPath().value().startsWith("/users")) {
-            return chain.filter(exchange);
-        }
-        return exchange.getPrincipal()
-                .filter(principal -> !(principal instanceof AnonymousAuthenticationToken))
-                .map(principal -> "sub:" + principal.getName())
-                .switchIfEmpty(Mono.fromSupplier(() -> "ip:" + clientAddress.of(exchange.getRequest())))
-                .flatMap(client -> {
-                    ConsumptionProbe probe = buckets.get(client, key -> newBucket()).tryConsumeAndReturnRemaining(1);
-                    return probe.isConsumed() ? chain.filter(exchange) : tooManyRequests(exchange, probe);
-                });
+        return client.apply(exchange)
+                .map(key -> Optional.of(buckets.get(key, k -> newBucket()).tryConsumeAndReturnRemaining(1)))
+                .defaultIfEmpty(Optional.empty()) // not counted here
+                .flatMap(probe -> probe.isEmpty() || probe.get().isConsumed()
+                        ? chain.filter(exchange)
+                        : tooManyRequests(exchange, probe.get()));
+    }
+
+    /** Knative's probes must never be limited: a pod that fails them is taken out of service. */
+    private static boolean isProbe(ServerWebExchange exchange) {
+        String path = exchange.getRequest().getPath().value();
+        return path.equals("/livez") || path.equals("/readyz") || path.startsWith("/actuator/");
     }
 
     private Bucket newBucket() {

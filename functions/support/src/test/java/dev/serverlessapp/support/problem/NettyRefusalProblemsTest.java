@@ -1,0 +1,77 @@
+package dev.serverlessapp.support.problem;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.serverlessapp.support.cloudevents.EchoFunctionApp;
+import dev.serverlessapp.support.table.AppTable;
+import dev.serverlessapp.testsupport.Backends;
+import dev.serverlessapp.testsupport.LocalBackends;
+import dev.serverlessapp.testsupport.fuzz.RawHttp;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * What Reactor Netty refuses before any route runs gets the same problem detail as every other 4xx, in
+ * every function: a request line or header block over Netty's limits, and bytes that are not HTTP/1.1.
+ */
+@SpringBootTest(classes = EchoFunctionApp.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class NettyRefusalProblemsTest {
+
+    static final String TABLE = "refusals-" + UUID.randomUUID();
+    static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    @DynamicPropertySource
+    static void backends(DynamicPropertyRegistry registry) {
+        LocalBackends backends = LocalBackends.shared();
+        backends.springProperties(Backends.Service.DYNAMODB).forEach((name, value) -> registry.add(name, () -> value));
+        backends.clients().createTable(AppTable.createTableRequest(TABLE));
+        registry.add("app.table.name", () -> TABLE);
+    }
+
+    @LocalServerPort
+    int port;
+
+    // guards the hostile-input finding: Netty answered 414, 431 and 400 with a bare status and no body
+    @Test
+    void requestLineTooLongGets414ProblemDetail() throws IOException {
+        RawHttp.Response answer = send("POST /" + "a".repeat(5000) + " HTTP/1.1\r\nHost: x\r\n\r\n").checkProblemOracle();
+        assertThat(answer.status()).isEqualTo(414);
+        assertThat(answer.body()).contains("\"title\":\"URI too long\"");
+    }
+
+    @Test
+    void headersTooLargeGet431ProblemDetail() throws IOException {
+        RawHttp.Response answer = send("POST / HTTP/1.1\r\nHost: x\r\nX-Big: " + "b".repeat(9000) + "\r\n\r\n")
+                .checkProblemOracle();
+        assertThat(answer.status()).isEqualTo(431);
+    }
+
+    @Test
+    void bytesThatAreNotHttpGet400ProblemDetail() throws IOException {
+        for (String request : new String[] {"\u0016\u0003\u0001\u0002\u0000\r\n\r\n", "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n",
+                "POST / HTTP/1.1\r\nHost: x\r\nBad Name: y\r\n\r\n"}) {
+            assertThat(send(request).checkProblemOracle().status()).isEqualTo(400);
+        }
+    }
+
+    @Test
+    void ordinaryAnswersAreLeftAlone() throws IOException {
+        RawHttp.Response answer = send("POST / HTTP/1.1\r\nHost: x\r\nce-specversion: 1.0\r\nce-id: "
+                + UUID.randomUUID() + "\r\nce-source: /test\r\nce-type: test.echo\r\n"
+                + "Content-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}");
+        assertThat(answer.status()).isEqualTo(200);
+        assertThat(answer.contentType()).doesNotContain("problem");
+        assertThat(answer.body()).isEqualTo("{}");
+    }
+
+    RawHttp.Response send(String request) throws IOException {
+        return RawHttp.exchange(port, request.getBytes(StandardCharsets.ISO_8859_1), TIMEOUT);
+    }
+}
