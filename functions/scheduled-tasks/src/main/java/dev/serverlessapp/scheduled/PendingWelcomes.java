@@ -4,6 +4,7 @@ import dev.serverlessapp.support.observability.SqsTraceAttributes;
 import dev.serverlessapp.support.observability.TraceContext;
 import dev.serverlessapp.support.table.AppTable;
 import dev.serverlessapp.support.table.TableProperties;
+import dev.serverlessapp.support.text.PortableText;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -51,7 +52,16 @@ class PendingWelcomes implements HourlyTask {
 
     /** The message on the email queue, in the shape user-api sends. */
     record WelcomeMessage(String type, String to, String subject, String body, String userId) {
+        /**
+         * The welcome for the user, or a {@link BadItem} when its text cannot travel: SQS refuses a lone
+         * surrogate, and email-worker refuses what a mail cannot carry (the same {@link PortableText} rule),
+         * so queueing it would only have it refused again every hour.
+         */
         static WelcomeMessage to(PendingUser user) {
+            PortableText.singleLineProblem(user.name()).or(() -> PortableText.singleLineProblem(user.email()))
+                    .ifPresent(problem -> {
+                        throw new BadItem("unportable-text", "its name or email " + problem);
+                    });
             return new WelcomeMessage("welcome", user.email(), "Welcome to our platform!",
                     "Hello " + user.name() + ", welcome to our platform!", user.id());
         }

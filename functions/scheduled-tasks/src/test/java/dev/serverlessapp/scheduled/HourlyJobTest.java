@@ -232,6 +232,7 @@ class HourlyJobTest {
      * Issue 11: a user whose name holds a lone surrogate (stored by a sign-up before user-api refused
      * such text) made SQS refuse the re-queued welcome, so every hourly run answered 500 and no overdue
      * welcome was re-queued for anyone, hour after hour. The bad item is parked; the hour goes on.
+     * (Should SQS refuse a welcome for its content all the same, the user is parked too: BadItemTest.)
      */
     @Test
     void onePoisonedUserLeavesEveryOtherWelcomeReportAndCleanUpOfTheHourDone(CapturedOutput output) {
@@ -264,7 +265,7 @@ class HourlyJobTest {
         // Parked: out of every due bucket, filed where an operator lists parked items, with the reason.
         Map<String, AttributeValue> user = items.user(poisoned);
         assertThat(user.get("welcome").s()).isEqualTo("PARKED");
-        assertThat(user.get("parkedReason").s()).contains("InvalidMessageContents");
+        assertThat(user.get("parkedReason").s()).contains("unpaired UTF-16 surrogate");
         assertThat(user.get(AppTable.DUE_PK).s()).isEqualTo("PARKED#welcomes");
         Map<String, AttributeValue> record = items.get(broken, "IDEMPOTENCY");
         assertThat(record.get(AppTable.DUE_PK).s()).isEqualTo("PARKED#cleanup");
