@@ -398,6 +398,20 @@ class FileProcessorTest {
         assertThat(item(key, upload.eTag()).get("gsi1sk").s().getBytes(StandardCharsets.UTF_8)).hasSizeLessThanOrEqualTo(1024);
     }
 
+    /** S3 (here S3Proxy) answers 400 for a key it will not read: permanent, so 4xx, not a 500 retried six times. */
+    @Test
+    void keyS3RefusesToReadIsDeadLettered() {
+        S3Notifications.Created upload = new S3Notifications.Created(BUCKET, dir + "nul\u0000.txt", 1,
+                "d41d8cd98f00b204e9800998ecf8427e");
+
+        postBinary(http, id(), notification(upload))
+                .expectStatus().isBadRequest()
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody().jsonPath("$.title").isEqualTo("Upload S3 will not read");
+
+        assertThat(versionsRecorded(upload.key())).isEmpty();
+    }
+
     @ParameterizedTest(name = "bucket \"{0}\"")
     @CsvSource({"Not_A_Bucket", "ab", "bucket/with/slashes", "..", "-leading-hyphen", "192.168.0.1"})
     void bucketNameS3RefusesIsDeadLettered(String bucket) {
