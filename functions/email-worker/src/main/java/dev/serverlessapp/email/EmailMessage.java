@@ -1,6 +1,7 @@
 package dev.serverlessapp.email;
 
 import dev.serverlessapp.support.problem.PermanentFailure;
+import dev.serverlessapp.support.text.PortableText;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
 import tools.jackson.core.JacksonException;
@@ -47,8 +48,8 @@ public sealed interface EmailMessage {
             throw invalid("The message has no type: expected \"welcome\" or \"notification\"");
         }
         return switch (type.stringValue()) {
-            case "welcome" -> new Welcome(address(json), oneLine(json, "subject"), text(json, "body"), userId(json));
-            case "notification" -> new Notification(address(json), oneLine(json, "subject"), text(json, "body"));
+            case "welcome" -> new Welcome(address(json), oneLine(json, "subject"), body(json), userId(json));
+            case "notification" -> new Notification(address(json), oneLine(json, "subject"), body(json));
             default -> throw invalid("Unknown message type \"" + type.stringValue()
                     + "\": expected \"welcome\" or \"notification\"");
         };
@@ -62,13 +63,26 @@ public sealed interface EmailMessage {
         return value.stringValue();
     }
 
-    /** A line break in a subject would end the mail header early (header injection). */
+    /**
+     * A line break in a subject would end the mail header early (header injection); a lone surrogate or a
+     * control character cannot be encoded into a header or sent through SES, so such a mail would fail on
+     * every retry. Both are refused here, once, with a 4xx.
+     */
     private static String oneLine(JsonNode json, String field) {
         String value = text(json, field);
-        if (value.chars().anyMatch(Character::isISOControl)) {
-            throw invalid("\"" + field + "\" must be a single line without control characters");
-        }
+        PortableText.singleLineProblem(value).ifPresent(problem -> {
+            throw invalid("\"" + field + "\" " + problem + ": it must be a single line of text");
+        });
         return value.strip();
+    }
+
+    /** Line breaks and tabs may stay in a body; what cannot be encoded may not. */
+    private static String body(JsonNode json) {
+        String value = text(json, "body");
+        PortableText.multiLineProblem(value).ifPresent(problem -> {
+            throw invalid("\"body\" " + problem);
+        });
+        return value;
     }
 
     /** One plain address, checked as RFC 822 by Jakarta Mail, so the transports never see a bad one. */

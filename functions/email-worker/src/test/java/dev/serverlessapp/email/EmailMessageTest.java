@@ -53,12 +53,28 @@ class EmailMessageTest {
             to with a display name    | {"type":"notification","to":"Ada <a@example.com>","subject":"s","body":"b"} | not an email address
             two addresses             | {"type":"notification","to":"a@example.com, b@example.com","subject":"s","body":"b"} | not an email address
             subject with a line break | {"type":"notification","to":"a@example.com","subject":"s\\nBcc: x@example.com","body":"b"} | single line
+            lone surrogate in subject | {"type":"notification","to":"a@example.com","subject":"s\\ud800","body":"b"} | "subject" contains an unpaired UTF-16 surrogate
+            lone surrogate in body    | {"type":"notification","to":"a@example.com","subject":"s","body":"Hello \\ud800x"} | "body" contains an unpaired UTF-16 surrogate
+            NUL in body               | {"type":"notification","to":"a@example.com","subject":"s","body":"a\\u0000b"} | "body" contains a control character
+            noncharacter in body      | {"type":"notification","to":"a@example.com","subject":"s","body":"a\\uffffb"} | "body" contains a noncharacter
+            line separator in subject | {"type":"notification","to":"a@example.com","subject":"a\\u2028b","body":"b"} | "subject" contains a control character
+            lone surrogate in to      | {"type":"notification","to":"a\\udc00@example.com","subject":"s","body":"b"} | "to" contains an unpaired UTF-16 surrogate
+            lone surrogate in userId  | {"type":"welcome","to":"a@example.com","subject":"s","body":"b","userId":"u\\ud800"} | "userId" contains an unpaired UTF-16 surrogate
             """)
     void invalidMessageIsAPermanentFailureThatSaysWhy(String kind, String body, String reason) {
         assertThatThrownBy(() -> parse(body))
                 .isInstanceOf(PermanentFailure.class)
                 .hasMessageContaining(reason)
                 .satisfies(error -> assertThat(((PermanentFailure) error).status().value()).isEqualTo(400));
+    }
+
+    @Test
+    void bodyKeepsItsLineBreaksAndTabs() {
+        EmailMessage message = parse("""
+                {"type":"notification","to":"a@example.com","subject":"Réunion 🙂","body":"Line one\\r\\n\\tLine two"}""");
+
+        assertThat(message.body()).isEqualTo("Line one\r\n\tLine two");
+        assertThat(message.subject()).isEqualTo("Réunion 🙂");
     }
 
     @Test

@@ -141,7 +141,9 @@ class EmailWorkerTest {
                 "unknown type", """
                         {"type":"sms","to":"%s","subject":"s","body":"b"}""".formatted(to),
                 "welcome without to", """
-                        {"type":"welcome","subject":"s","body":"b","userId":"%s"}""".formatted(to));
+                        {"type":"welcome","subject":"s","body":"b","userId":"%s"}""".formatted(to),
+                "subject with a control character", """
+                        {"type":"notification","to":"%s","subject":"a\\u0007b","body":"b"}""".formatted(to));
         return Stream.of(ContentMode.values()).flatMap(mode -> poison.entrySet().stream()
                 .map(entry -> Arguments.of(mode, entry.getKey(), entry.getValue(), to)));
     }
@@ -157,6 +159,27 @@ class EmailWorkerTest {
                 .jsonPath("$.status").isEqualTo(400);
 
         assertThat(Inbox.mailsTo(SMTP, to)).isEmpty();
+    }
+
+    /**
+     * Issue 11: a name holding a lone surrogate cannot be encoded into a mail, however often it is retried.
+     * Binary mode only: in structured mode the SDK writes JSON data out again as UTF-8, which already
+     * turns the lone surrogate into '?'.
+     */
+    @Test
+    void welcomeWhoseTextCannotTravelIsDeadLetteredAndSendsNothing() {
+        String userId = newId();
+        String to = userId + "@example.com";
+        table.putPendingUser(userId, "Ada", to);
+
+        ContentMode.BINARY.deliver(http, newId(), """
+                {"type":"welcome","to":"%s","subject":"Welcome","body":"Hello \\ud800x","userId":"%s"}"""
+                .formatted(to, userId))
+                .expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.detail").isEqualTo("\"body\" contains an unpaired UTF-16 surrogate");
+
+        assertThat(Inbox.mailsTo(SMTP, to)).isEmpty();
+        assertThat(table.welcome(userId)).isEmpty();
     }
 
     @ParameterizedTest

@@ -3,6 +3,7 @@ package dev.serverlessapp.files;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.serverlessapp.support.cloudevents.CloudEventFunction;
 import dev.serverlessapp.support.idempotency.IdempotencyStore;
+import dev.serverlessapp.support.problem.PermanentFailure;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import java.net.URI;
@@ -71,7 +72,7 @@ class FileProcessor implements CloudEventFunction {
     public Mono<CloudEvent> apply(CloudEvent event) {
         return Mono.fromCallable(() -> Uploads.from(event))
                 .flatMapMany(Flux::fromIterable)
-                .concatMap(upload -> processOnce(upload).map(output -> new Done(upload, output)))
+                .concatMap(this::processOnce)
                 .collectList()
                 .filter(done -> !done.isEmpty())
                 .map(this::reply);
@@ -84,10 +85,38 @@ class FileProcessor implements CloudEventFunction {
     }
 
     /** The business-key check: a version already processed is answered from its record, not redone. */
-    private Mono<ProcessedFile> processOnce(Upload upload) {
+    private Mono<Done> processOnce(Upload notified) {
+        return alreadyProcessed(notified).switchIfEmpty(Mono.defer(() -> processStored(notified)));
+    }
+
+    /**
+     * Processes the upload as the store holds it ({@link Upload#asStored}), if the store still holds the
+     * notified bytes. When the store knows the upload by another version than the notification named
+     * (by its ETag, where it keeps no versions), that version's record is looked up first.
+     */
+    private Mono<Done> processStored(Upload notified) {
+        return store.head(notified)
+                .flatMap(seen -> notified.asStored(seen.versionId(), seen.eTag())
+                        .map(upload -> upload.equals(notified)
+                                ? claimAndProcess(upload, seen)
+                                : alreadyProcessed(upload).switchIfEmpty(Mono.defer(() -> claimAndProcess(upload, seen))))
+                        // Overwritten since: the newer object has its own notification to come.
+                        .orElseGet(() -> skipped(notified, "the store holds other bytes now (ETag " + seen.eTag() + ")")))
+                // Deleted or replaced before we got to it: nothing to do, and a retry would not help.
+                .onErrorResume(FileProcessor::isGone, gone -> skipped(notified, "it is gone (" + gone.getMessage() + ")"))
+                .onErrorMap(FileProcessor::isRefused, refused -> new PermanentFailure("Upload S3 will not read",
+                        "S3 refused to read " + notified + ": " + refused.getMessage(), refused));
+    }
+
+    private static Mono<Done> skipped(Upload upload, String why) {
+        log.info("Skipped {}: {}", upload, why);
+        return Mono.empty();
+    }
+
+    private Mono<Done> alreadyProcessed(Upload upload) {
         return processed.find(upload)
                 .doOnNext(output -> log.info("Already processed {} into {}", upload, output.key()))
-                .switchIfEmpty(Mono.defer(() -> claimAndProcess(upload)));
+                .map(output -> new Done(upload, output));
     }
 
     /**
@@ -95,45 +124,32 @@ class FileProcessor implements CloudEventFunction {
      * in parallel), so the version is claimed while it is processed: the second gets a 409, Knative
      * retries it, and by then the record is there.
      */
-    private Mono<ProcessedFile> claimAndProcess(Upload upload) {
+    private Mono<Done> claimAndProcess(Upload upload, HeadObjectResponse seen) {
         IdempotencyStore.Key version = IdempotencyStore.Key.of("file", upload.fileKey() + "#" + upload.version(), "");
-        return idempotency.once(version, claimFor, () -> processAndRecord(upload)
+        return idempotency.once(version, claimFor, () -> processAndRecord(upload, seen)
                         .map(json::writeValueAsString)
                         .defaultIfEmpty(NOTHING_WRITTEN))
                 .filter(stored -> !stored.equals(NOTHING_WRITTEN))
-                .map(stored -> json.readValue(stored, ProcessedFile.class));
+                .map(stored -> new Done(upload, json.readValue(stored, ProcessedFile.class)));
     }
 
-    private Mono<ProcessedFile> processAndRecord(Upload upload) {
-        return process(upload)
+    private Mono<ProcessedFile> processAndRecord(Upload upload, HeadObjectResponse seen) {
+        return process(upload, seen)
                 .flatMap(output -> processed.record(upload, output, clock.instant()).thenReturn(output))
                 .doOnNext(output -> log.info("Processed {} into {} ({}, {} bytes)",
                         upload, output.key(), output.kind(), output.size()));
     }
 
-    private Mono<ProcessedFile> process(Upload upload) {
-        return store.head(upload)
-                .flatMap(seen -> {
-                    if (!upload.isVersioned() && !upload.eTag().equals(unquoted(seen.eTag()))) {
-                        // Overwritten since: the newer object has its own notification to come.
-                        log.info("Skipped {}: it has been overwritten since (ETag now {})", upload, seen.eTag());
-                        return Mono.empty();
-                    }
-                    if (!isImage(upload.key(), seen.contentType())) {
-                        return store.copy(upload, seen, upload.outputKey());
-                    }
-                    if (seen.contentLength() > imageMaxBytes) {
-                        log.warn("Copying {} instead of decoding it: {} bytes is above IMAGE_MAX_BYTES",
-                                upload, seen.contentLength());
-                        return store.copy(upload, seen, upload.outputKey());
-                    }
-                    return thumbnailOrCopy(upload, seen);
-                })
-                .onErrorResume(FileProcessor::isGone, gone -> {
-                    // Deleted or replaced before we got to it: nothing to do, and a retry would not help.
-                    log.info("Skipped {}: it is gone ({})", upload, gone.getMessage());
-                    return Mono.empty();
-                });
+    /** Every read is pinned to what the HEAD saw: the version, or the ETag where the store keeps none. */
+    private Mono<ProcessedFile> process(Upload upload, HeadObjectResponse seen) {
+        if (!isImage(upload.key(), seen.contentType())) {
+            return store.copy(upload, seen, upload.outputKey());
+        }
+        if (seen.contentLength() > imageMaxBytes) {
+            log.warn("Copying {} instead of decoding it: {} bytes is above IMAGE_MAX_BYTES", upload, seen.contentLength());
+            return store.copy(upload, seen, upload.outputKey());
+        }
+        return thumbnailOrCopy(upload, seen);
     }
 
     private Mono<ProcessedFile> thumbnailOrCopy(Upload upload, HeadObjectResponse seen) {
@@ -155,8 +171,9 @@ class FileProcessor implements CloudEventFunction {
         return error instanceof S3Exception s3 && (s3.statusCode() == 404 || s3.statusCode() == 412);
     }
 
-    private static String unquoted(String eTag) {
-        return eTag == null ? "" : eTag.replace("\"", "");
+    /** 400: S3 calls what the notification names a bad request (a malformed version id); no retry mends it. */
+    private static boolean isRefused(Throwable error) {
+        return error instanceof S3Exception s3 && s3.statusCode() == 400;
     }
 
     /**

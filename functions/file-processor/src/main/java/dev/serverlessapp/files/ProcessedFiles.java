@@ -1,5 +1,6 @@
 package dev.serverlessapp.files;
 
+import dev.serverlessapp.support.idempotency.IdempotencyStore;
 import dev.serverlessapp.support.table.AppTable;
 import java.time.Instant;
 import java.util.HashMap;
@@ -49,7 +50,9 @@ class ProcessedFiles {
         item.put("kind", s(output.kind()));
         item.put("processedAt", s(processedAt.toString()));
         item.put(AppTable.ACTIVITY_PK, s("FILE_PROCESSED#" + AppTable.hour(processedAt)));
-        item.put(AppTable.ACTIVITY_SK, s(upload.fileKey() + "#" + upload.version()));
+        // Only counted, never read back; hashed, because bucket, key and version together can exceed the
+        // 1024 bytes an index sort key may hold.
+        item.put(AppTable.ACTIVITY_SK, s("FILE#" + IdempotencyStore.sha256(upload.fileKey() + "#" + upload.version())));
         return Mono.fromFuture(() -> dynamo.putItem(put -> put.tableName(table).item(item)
                         .conditionExpression("attribute_not_exists(pk)")))
                 .then()

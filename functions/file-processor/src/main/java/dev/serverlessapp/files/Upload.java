@@ -1,5 +1,7 @@
 package dev.serverlessapp.files;
 
+import java.util.Optional;
+
 /**
  * One uploaded object from an S3 ObjectCreated notification, with its key already URL-decoded.
  *
@@ -25,6 +27,23 @@ public record Upload(String bucket, String key, long size, String eTag, String v
 
     public boolean isVersioned() {
         return !version().equals(eTag);
+    }
+
+    /**
+     * The upload as the store holds it now, given what a HEAD pinned to {@link #version()} saw; empty
+     * when the store no longer holds these bytes. A store that reports a version id read the version
+     * the notification names. A store that keeps no versions (S3Proxy, a bucket never versioned)
+     * answers for its current object whatever version is asked for: there the ETag says whether the
+     * bytes are still the notified ones, and the upload is known by its ETag alone, so notifications
+     * naming other version ids for the same bytes are one processed version, not several.
+     */
+    public Optional<Upload> asStored(String storedVersionId, String storedETag) {
+        boolean storeKeepsVersions = storedVersionId != null && !storedVersionId.isBlank() && !storedVersionId.equals("null");
+        if (isVersioned() && storeKeepsVersions) {
+            return Optional.of(this);
+        }
+        String seen = storedETag == null ? "" : storedETag.replace("\"", "");
+        return eTag.equals(seen) ? Optional.of(new Upload(bucket, key, size, eTag, null)) : Optional.empty();
     }
 
     public String outputKey() {

@@ -2,8 +2,10 @@ package dev.serverlessapp.files;
 
 import dev.serverlessapp.support.problem.PermanentFailure;
 import io.cloudevents.CloudEvent;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.eventnotifications.s3.model.S3EventNotification;
@@ -20,6 +22,11 @@ import tools.jackson.databind.json.JsonMapper;
 final class Uploads {
 
     static final String SQS_EVENT_TYPE = "dev.knative.eventing.aws-sqs";
+    static final int MAX_KEY_BYTES = 1024;
+    static final int MAX_VERSION_BYTES = 1024 - "VERSION#".length();
+
+    private static final Pattern BUCKET_NAME = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
+    private static final Pattern IP_ADDRESS = Pattern.compile("\\d+\\.\\d+\\.\\d+\\.\\d+");
 
     private static final Logger log = LoggerFactory.getLogger(Uploads.class);
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -85,8 +92,46 @@ final class Uploads {
         if (isBlank(bucket) || isBlank(object.getKey()) || isBlank(object.getETag())) {
             throw invalid("An ObjectCreated record lacks the bucket name, object key or eTag", null);
         }
-        return new Upload(bucket, decodeKey(object), object.getSizeAsLong() == null ? 0 : object.getSizeAsLong(),
+        String key = decodeKey(object);
+        checkNamesS3Allows(bucket, key);
+        checkFitsTheTableKey("eTag", object.getETag());
+        if (object.getVersionId() != null) {
+            checkFitsTheTableKey("versionId", object.getVersionId());
+        }
+        return new Upload(bucket, key, object.getSizeAsLong() == null ? 0 : object.getSizeAsLong(),
                 object.getETag(), object.getVersionId());
+    }
+
+    /**
+     * What S3 could never have created: a bucket name outside S3's naming rules (3 to 63 lower-case
+     * letters, digits, dots and hyphens, not like an IP address; buckets named by the older us-east-1
+     * rules are not supported), or a key longer than S3's 1024 bytes of UTF-8. Such a notification
+     * fails the same way on every retry, so it is refused with a 4xx.
+     */
+    static void checkNamesS3Allows(String bucket, String key) {
+        if (!BUCKET_NAME.matcher(bucket).matches() || bucket.contains("..") || IP_ADDRESS.matcher(bucket).matches()) {
+            throw invalid("\"" + abbreviate(bucket) + "\" is not a bucket name S3 allows", null);
+        }
+        if (!StandardCharsets.UTF_8.newEncoder().canEncode(key)) {
+            throw invalid("The object key is not valid UTF-8", null);
+        }
+        int bytes = key.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > MAX_KEY_BYTES) {
+            throw invalid("The object key is " + bytes + " bytes long; S3 keys are at most " + MAX_KEY_BYTES + " bytes", null);
+        }
+    }
+
+    /** The version names the processed-file item ({@code VERSION#<version>}): a DynamoDB sort key holds 1024 bytes. */
+    private static void checkFitsTheTableKey(String attribute, String version) {
+        if (!StandardCharsets.UTF_8.newEncoder().canEncode(version)
+                || version.getBytes(StandardCharsets.UTF_8).length > MAX_VERSION_BYTES) {
+            throw invalid("The " + attribute + " is not one S3 gives: longer than " + MAX_VERSION_BYTES
+                    + " bytes or not UTF-8", null);
+        }
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() <= 80 ? text : text.substring(0, 80) + "…";
     }
 
     /** Keys arrive URL-encoded, with {@code +} for a space (S3 event message structure). */

@@ -190,8 +190,9 @@ class FileProcessorTest {
         var inHour = dynamo.query(query -> query.tableName(TABLE).indexName(AppTable.ACTIVITY_INDEX)
                 .keyConditionExpression("gsi1pk = :hour")
                 .expressionAttributeValues(Map.of(":hour", AttributeValue.fromS(hour))));
-        assertThat(inHour.items()).extracting(found -> found.get("gsi1sk").s())
-                .contains("FILE#" + BUCKET + "/" + key + "#" + upload.eTag());
+        assertThat(inHour.items()).extracting(found -> found.get("sk").s() + " " + found.get("gsi1sk").s())
+                .contains("VERSION#" + upload.eTag() + " FILE#"
+                        + IdempotencyStore.sha256("FILE#" + BUCKET + "/" + key + "#" + upload.eTag()));
     }
 
     @Test
@@ -329,6 +330,99 @@ class FileProcessorTest {
         assertThat(keysUnder("processed/" + dir)).isEmpty();
     }
 
+    /**
+     * Issue 11: S3Proxy keeps no versions and answers for the current object whatever version is asked
+     * for. A notification naming a version whose bytes are gone must not process the newer bytes under
+     * the old version's name.
+     */
+    @Test
+    void versionNamedByTheNotificationIsReadNotTheCurrentObject() {
+        String key = dir + "versioned.txt";
+        S3Notifications.Created old = upload(key, "old".getBytes(StandardCharsets.UTF_8), "text/plain")
+                .withVersionId("3HL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY");
+        upload(key, "newer".getBytes(StandardCharsets.UTF_8), "text/plain");
+
+        postBinary(http, id(), notification(old)).expectStatus().isAccepted().expectHeader().doesNotExist("ce-id");
+
+        assertThat(keysUnder("processed/" + dir)).isEmpty();
+        assertThat(versionsRecorded(key)).isEmpty();
+    }
+
+    /**
+     * Where the store keeps no versions, the bytes' ETag is the version: two notifications naming
+     * different version ids for the same bytes are one processed version, written and recorded once.
+     */
+    @Test
+    void storeWithoutVersionsRecordsTheSameBytesOnce() {
+        String key = dir + "unversioned.txt";
+        S3Notifications.Created upload = upload(key, "same bytes".getBytes(StandardCharsets.UTF_8), "text/plain");
+
+        String reply = postBinary(http, id(), notification(upload.withVersionId("version-a"))).expectStatus().isOk()
+                .returnResult(String.class).getResponseHeaders().getFirst("ce-id");
+        s3.putObject(put -> put.bucket(BUCKET).key("processed/" + key), RequestBody.fromString("mark"));
+        postBinary(http, id(), notification(upload.withVersionId("version-b"))).expectStatus().isOk()
+                .expectHeader().valueEquals("ce-id", reply);
+
+        assertThat(read("processed/" + key)).isEqualTo("mark".getBytes(StandardCharsets.UTF_8));
+        assertThat(versionsRecorded(key)).containsExactly("VERSION#" + upload.eTag());
+    }
+
+    /** S3 keys are at most 1024 bytes; a longer one is a bad notification, which no retry mends. */
+    @Test
+    void keyLongerThanS3AllowsIsDeadLettered() {
+        String key = dir + "k".repeat(1100);
+
+        postBinary(http, id(), notification(new S3Notifications.Created(BUCKET, key, 1, "d41d8cd98f00b204e9800998ecf8427e")))
+                .expectStatus().isBadRequest()
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody().jsonPath("$.detail").value(detail -> assertThat((String) detail).contains("1024 bytes"));
+
+        assertThat(versionsRecorded(key)).isEmpty();
+    }
+
+    /**
+     * A key of nearly 1 KiB is an ordinary S3 key: processed and recorded like any other, with its
+     * activity entry within DynamoDB's 1024-byte index sort key (checked here: dynalite does not).
+     */
+    @Test
+    void keyOfNearly1KiBIsProcessed() {
+        // Folders of 200 characters: S3Proxy keeps objects as files, whose names are limited per folder.
+        String key = dir + ("f".repeat(200) + "/").repeat(4) + "x".repeat(160) + ".txt";
+        assertThat(key.length()).isBetween(1000, 1024);
+        S3Notifications.Created upload = upload(key, "long name".getBytes(StandardCharsets.UTF_8), "text/plain");
+
+        postBinary(http, id(), notification(upload)).expectStatus().isOk();
+
+        assertThat(read("processed/" + key)).isEqualTo("long name".getBytes(StandardCharsets.UTF_8));
+        assertThat(versionsRecorded(key)).containsExactly("VERSION#" + upload.eTag());
+        assertThat(item(key, upload.eTag()).get("gsi1sk").s().getBytes(StandardCharsets.UTF_8)).hasSizeLessThanOrEqualTo(1024);
+    }
+
+    /** S3 (here S3Proxy) answers 400 for a key it will not read: permanent, so 4xx, not a 500 retried six times. */
+    @Test
+    void keyS3RefusesToReadIsDeadLettered() {
+        S3Notifications.Created upload = new S3Notifications.Created(BUCKET, dir + "nul\u0000.txt", 1,
+                "d41d8cd98f00b204e9800998ecf8427e");
+
+        postBinary(http, id(), notification(upload))
+                .expectStatus().isBadRequest()
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody().jsonPath("$.title").isEqualTo("Upload S3 will not read");
+
+        assertThat(versionsRecorded(upload.key())).isEmpty();
+    }
+
+    @ParameterizedTest(name = "bucket \"{0}\"")
+    @CsvSource({"Not_A_Bucket", "ab", "bucket/with/slashes", "..", "-leading-hyphen", "192.168.0.1"})
+    void bucketNameS3RefusesIsDeadLettered(String bucket) {
+        S3Notifications.Created upload = new S3Notifications.Created(bucket, dir + "file.txt", 1, "d41d8cd98f00b204e9800998ecf8427e");
+
+        postBinary(http, id(), notification(upload))
+                .expectStatus().isBadRequest()
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody().jsonPath("$.detail").value(detail -> assertThat((String) detail).contains("bucket name"));
+    }
+
     @Test
     void bodyThatIsNotJsonIsDeadLettered() {
         postBinary(http, id(), "this is not an S3 notification")
@@ -348,6 +442,13 @@ class FileProcessorTest {
         String eTag = s3.putObject(put -> put.bucket(BUCKET).key(key).contentType(contentType), RequestBody.fromBytes(bytes))
                 .eTag().replace("\"", "");
         return new S3Notifications.Created(BUCKET, key, bytes.length, eTag);
+    }
+
+    /** The sort keys of the processed-file items of {@code key}: one per version processed. */
+    List<String> versionsRecorded(String key) {
+        return dynamo.query(query -> query.tableName(TABLE).keyConditionExpression("pk = :file")
+                        .expressionAttributeValues(Map.of(":file", AttributeValue.fromS("FILE#" + BUCKET + "/" + key))))
+                .items().stream().map(item -> item.get("sk").s()).toList();
     }
 
     boolean claimed(String key, String version) {

@@ -15,8 +15,19 @@ final class S3Notifications {
     private S3Notifications() {
     }
 
-    /** One object in a notification, as S3 names it. */
-    record Created(String bucket, String key, long size, String eTag) {
+    /** One object in a notification, as S3 names it; {@code versionId} is null for an unversioned bucket. */
+    record Created(String bucket, String key, long size, String eTag, String versionId) {
+        Created(String bucket, String key, long size, String eTag) {
+            this(bucket, key, size, eTag, null);
+        }
+
+        Created withVersionId(String versionId) {
+            return new Created(bucket, key, size, eTag, versionId);
+        }
+
+        Created inBucket(String bucket) {
+            return new Created(bucket, key, size, eTag, versionId);
+        }
     }
 
     /** The SQS message body S3 sends: one ObjectCreated record per object, keys URL-encoded with + for space. */
@@ -26,8 +37,9 @@ final class S3Notifications {
                  "eventTime":"2026-11-26T23:10:00.000Z","eventName":"ObjectCreated:Put",
                  "s3":{"s3SchemaVersion":"1.0","configurationId":"uploads",
                        "bucket":{"name":"%s","arn":"arn:aws:s3:::%s"},
-                       "object":{"key":"%s","size":%d,"eTag":"%s","sequencer":"0055AED6DCD90281E5"}}}"""
-                        .formatted(object.bucket(), object.bucket(), encode(object.key()), object.size(), object.eTag()))
+                       "object":{"key":"%s","size":%d,"eTag":"%s",%s"sequencer":"0055AED6DCD90281E5"}}}"""
+                        .formatted(object.bucket(), object.bucket(), encode(object.key()), object.size(), object.eTag(),
+                                object.versionId() == null ? "" : "\"versionId\":\"" + object.versionId() + "\","))
                 .collect(Collectors.joining(",", "{\"Records\":[", "]}"));
     }
 

@@ -42,6 +42,40 @@ class UploadsTest {
         assertThat(uploads.get(1).isVersioned()).isFalse();
     }
 
+    /** Which version is processed and recorded: the one the store confirms it holds (FileProcessorTest over S3Proxy). */
+    @Test
+    void theStoredVersionIsTheOneTheStoreConfirms() {
+        Upload versioned = new Upload("uploads", "a.txt", 3, "etag-1", "v1");
+        Upload unversioned = new Upload("uploads", "a.txt", 3, "etag-1", null);
+
+        // A store that keeps versions answered the HEAD pinned to v1 with v1.
+        assertThat(versioned.asStored("v1", "\"etag-1\"")).contains(versioned);
+        // A store without versions answered for its current object: the ETag decides, and names the version.
+        assertThat(versioned.asStored(null, "\"etag-1\"")).contains(unversioned);
+        assertThat(versioned.asStored("null", "etag-1")).contains(unversioned);
+        assertThat(versioned.asStored(null, "\"etag-2\"")).isEmpty();
+        assertThat(unversioned.asStored(null, "\"etag-1\"")).contains(unversioned);
+        assertThat(unversioned.asStored("v7", "\"etag-2\"")).isEmpty();
+    }
+
+    @Test
+    void namesS3NeverGivesArePermanentFailures() {
+        String key = "k".repeat(Uploads.MAX_KEY_BYTES);
+        Uploads.checkNamesS3Allows("serverless-app-files", key);
+        Uploads.checkNamesS3Allows("a.b-c", "é");
+
+        assertThatThrownBy(() -> Uploads.checkNamesS3Allows("uploads", key + "k")).isInstanceOf(PermanentFailure.class)
+                .hasMessageContaining("1025 bytes");
+        // Two bytes each in UTF-8: 513 characters are 1026 bytes.
+        assertThatThrownBy(() -> Uploads.checkNamesS3Allows("uploads", "é".repeat(513))).isInstanceOf(PermanentFailure.class);
+        assertThatThrownBy(() -> Uploads.checkNamesS3Allows("uploads", "a\ud800")).isInstanceOf(PermanentFailure.class)
+                .hasMessageContaining("UTF-8");
+        for (String bucket : new String[] {"Uploads", "up_loads", "ab", "a".repeat(64), "a..b", "-ab", "ab-", "10.0.0.1", ""}) {
+            assertThatThrownBy(() -> Uploads.checkNamesS3Allows(bucket, "a.txt")).as(bucket)
+                    .isInstanceOf(PermanentFailure.class).hasMessageContaining("bucket name");
+        }
+    }
+
     @Test
     void outputKeyAndBusinessKeyFollowTheTableLayout() {
         Upload upload = new Upload("uploads", "a b/c.txt", 3, "etag", null);

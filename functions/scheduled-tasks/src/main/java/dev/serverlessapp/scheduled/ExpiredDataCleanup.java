@@ -19,19 +19,23 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
  * Deletes what has expired: items filed under {@code EXPIRES#<hour>} in the {@code due} index
  * (idempotency records, or anything else given an {@code expiresAt}). DynamoDB's TTL does this
  * within days in AWS, dynalite never; reading one bucket an hour keeps it prompt without a scan.
+ * An item there without a numeric {@code expiresAt} is parked ({@link ParkedItems}), not retried.
  */
 @Component
 class ExpiredDataCleanup implements HourlyTask {
 
     private static final Logger log = LoggerFactory.getLogger(ExpiredDataCleanup.class);
     private static final int CONCURRENT_DELETES = 8;
+    static final String TASK = "cleanup";
 
     private final DynamoDbAsyncClient dynamo;
     private final String table;
+    private final ParkedItems parked;
 
-    ExpiredDataCleanup(DynamoDbAsyncClient dynamo, TableProperties table) {
+    ExpiredDataCleanup(DynamoDbAsyncClient dynamo, TableProperties table, ParkedItems parked) {
         this.dynamo = dynamo;
         this.table = table.name();
+        this.parked = parked;
     }
 
     @Override
@@ -47,8 +51,8 @@ class ExpiredDataCleanup implements HourlyTask {
     @Override
     public Mono<Void> run(Instant hour, Instant now) {
         return expiring(hour)
-                .filter(item -> !Instant.ofEpochSecond(Long.parseLong(item.get(AppTable.EXPIRES_AT).n())).isAfter(now))
-                .flatMap(item -> delete(item, now), CONCURRENT_DELETES)
+                .flatMap(item -> parked.isolate(TASK, item, ParkedItems.Parking.NOTHING_MORE,
+                        () -> expiresAt(item).isAfter(now) ? Mono.just(0) : delete(item, now)), CONCURRENT_DELETES)
                 .reduce(0, Integer::sum)
                 .doOnNext(deleted -> {
                     if (deleted > 0) {
@@ -66,8 +70,17 @@ class ExpiredDataCleanup implements HourlyTask {
                 .expressionAttributeNames(Map.of("#due", AppTable.DUE_PK, "#pk", AppTable.PK, "#sk", AppTable.SK,
                         "#expiresAt", AppTable.EXPIRES_AT))
                 .expressionAttributeValues(Map.of(":bucket", AttributeValue.fromS("EXPIRES#" + AppTable.hour(hour)))))
-                .items())
-                .filter(item -> item.containsKey(AppTable.EXPIRES_AT));
+                .items());
+    }
+
+    /** Filed under an expiry hour, so it must say when it expires; a retry cannot mend one that does not. */
+    private static Instant expiresAt(Map<String, AttributeValue> item) {
+        AttributeValue expiresAt = item.get(AppTable.EXPIRES_AT);
+        try {
+            return Instant.ofEpochSecond(Long.parseLong(expiresAt.n()));
+        } catch (RuntimeException e) {
+            throw new BadItem("malformed-item", "its " + AppTable.EXPIRES_AT + " is not a number of epoch seconds");
+        }
     }
 
     /**

@@ -4,6 +4,7 @@ import dev.serverlessapp.support.observability.SqsTraceAttributes;
 import dev.serverlessapp.support.observability.TraceContext;
 import dev.serverlessapp.support.table.AppTable;
 import dev.serverlessapp.support.table.TableProperties;
+import dev.serverlessapp.support.text.PortableText;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -32,18 +33,35 @@ import tools.jackson.databind.json.JsonMapper;
  * Each overdue welcome is sent, then its due mark moves one grace period on: a welcome that keeps
  * failing comes back every hour and is never lost. Delivery to the queue is at least once (a crash
  * between the send and the move sends it again next time); email-worker sends one welcome per user.
+ * A user whose welcome can never be queued (an item without an email, a name SQS refuses to carry) is
+ * parked with {@code welcome=PARKED} ({@link ParkedItems}); the others are queued all the same.
  */
 @Component
 class PendingWelcomes implements HourlyTask {
 
     private static final Logger log = LoggerFactory.getLogger(PendingWelcomes.class);
     private static final int CONCURRENT_WELCOMES = 8;
+    static final String TASK = "welcomes";
     static final String PENDING = "PENDING";
+    static final String PARKED = "PARKED";
+    /** A parked user's welcome is {@code PARKED}, unless it was settled meanwhile. */
+    private static final ParkedItems.Parking PARKING = new ParkedItems.Parking("welcome = :parkedWelcome",
+            "welcome = :pendingWelcome", Map.of(":parkedWelcome", AttributeValue.fromS(PARKED),
+                    ":pendingWelcome", AttributeValue.fromS(PENDING)));
     static final String REQUEUED_AT = "welcomeRequeuedAt";
 
     /** The message on the email queue, in the shape user-api sends. */
     record WelcomeMessage(String type, String to, String subject, String body, String userId) {
+        /**
+         * The welcome for the user, or a {@link BadItem} when its text cannot travel: SQS refuses a lone
+         * surrogate, and email-worker refuses what a mail cannot carry (the same {@link PortableText} rule),
+         * so queueing it would only have it refused again every hour.
+         */
         static WelcomeMessage to(PendingUser user) {
+            PortableText.singleLineProblem(user.name()).or(() -> PortableText.singleLineProblem(user.email()))
+                    .ifPresent(problem -> {
+                        throw new BadItem("unportable-text", "its name or email " + problem);
+                    });
             return new WelcomeMessage("welcome", user.email(), "Welcome to our platform!",
                     "Hello " + user.name() + ", welcome to our platform!", user.id());
         }
@@ -53,23 +71,22 @@ class PendingWelcomes implements HourlyTask {
     record PendingUser(Map<String, AttributeValue> key, String id, String name, String email, String welcome,
             Instant lastQueued) {
 
-        static Optional<PendingUser> of(Map<String, AttributeValue> item) {
+        /** The user, or a {@link BadItem} naming what is missing: nothing a retry could mend. */
+        static PendingUser of(Map<String, AttributeValue> item) {
             String id = text(item, "id");
             String name = text(item, "name");
             String email = text(item, "email");
             String welcome = text(item, "welcome");
             // The grace runs from creation, then from each re-queue.
             String lastQueued = item.containsKey(REQUEUED_AT) ? text(item, REQUEUED_AT) : text(item, "created");
+            if (Stream.of(id, name, email, welcome, lastQueued).anyMatch(Objects::isNull)) {
+                throw new BadItem("malformed-item", "a user item needs the strings id, name, email, welcome and created");
+            }
             try {
-                if (Stream.of(id, name, email, welcome, lastQueued).anyMatch(Objects::isNull)) {
-                    throw new IllegalArgumentException("a user item needs id, name, email, welcome and created");
-                }
-                return Optional.of(new PendingUser(Map.of(AppTable.PK, item.get(AppTable.PK), AppTable.SK, item.get(AppTable.SK)),
-                        id, name, email, welcome, Instant.parse(lastQueued)));
-            } catch (IllegalArgumentException | DateTimeParseException e) {
-                // Retrying cannot mend a broken item, and a failing run would hold back every later hour.
-                log.error("Skipping user item {} in the due index: {}", item.get(AppTable.PK), e.getMessage());
-                return Optional.empty();
+                return new PendingUser(Map.of(AppTable.PK, item.get(AppTable.PK), AppTable.SK, item.get(AppTable.SK)),
+                        id, name, email, welcome, Instant.parse(lastQueued));
+            } catch (DateTimeParseException e) {
+                throw new BadItem("malformed-item", "its created or " + REQUEUED_AT + " is not a timestamp");
             }
         }
 
@@ -86,10 +103,12 @@ class PendingWelcomes implements HourlyTask {
     private final String queueUrl;
     private final Duration grace;
     private final TraceContext traceContext;
+    private final ParkedItems parked;
 
     PendingWelcomes(DynamoDbAsyncClient dynamo, SqsAsyncClient sqs, JsonMapper json, TableProperties table,
-            WelcomeProperties welcomes, TraceContext traceContext) {
+            WelcomeProperties welcomes, TraceContext traceContext, ParkedItems parked) {
         this.dynamo = dynamo;
+        this.parked = parked;
         this.traceContext = traceContext;
         this.sqs = sqs;
         this.json = json;
@@ -111,14 +130,16 @@ class PendingWelcomes implements HourlyTask {
     @Override
     public Mono<Void> run(Instant hour, Instant now) {
         return filedUnder(hour)
-                .flatMap(item -> Mono.justOrEmpty(PendingUser.of(item)))
-                // A sent welcome loses its mark; one still seen here is the index lagging behind.
-                .filter(user -> PENDING.equals(user.welcome()))
-                .flatMap(user -> handle(user, hour, now), CONCURRENT_WELCOMES)
+                .flatMap(item -> parked.isolate(TASK, item, PARKING, () -> handle(PendingUser.of(item), hour, now)),
+                        CONCURRENT_WELCOMES)
                 .then();
     }
 
     private Mono<Void> handle(PendingUser user, Instant bucket, Instant now) {
+        if (!PENDING.equals(user.welcome())) {
+            // A sent welcome loses its mark; one still seen here is the index lagging behind.
+            return Mono.empty();
+        }
         Instant due = user.lastQueued().plus(grace);
         if (!due.isAfter(now)) {
             Instant next = Hours.dueBucket(now.plus(grace), now);

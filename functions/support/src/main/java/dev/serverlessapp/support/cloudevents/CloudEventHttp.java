@@ -1,8 +1,12 @@
 package dev.serverlessapp.support.cloudevents;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import io.cloudevents.CloudEvent;
+import io.cloudevents.core.format.EventDeserializationException;
 import io.cloudevents.http.HttpMessageFactory;
 import io.cloudevents.rw.CloudEventRWException;
+import java.util.Locale;
+import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -24,7 +28,11 @@ public final class CloudEventHttp {
     private CloudEventHttp() {
     }
 
-    /** Reads the request as a CloudEvent, or fails with {@link InvalidCloudEventException}. */
+    /**
+     * Reads the request as a CloudEvent, or fails with {@link InvalidCloudEventException}: 413 for a body
+     * over {@link #MAX_EVENT_BYTES}, 415 for an event format other than JSON (a batch, say), 400 for
+     * anything else that is not a valid event.
+     */
     public static Mono<CloudEvent> read(ServerRequest request) {
         return DataBufferUtils.join(request.body(BodyExtractors.toDataBuffers()), MAX_EVENT_BYTES)
                 .map(buffer -> {
@@ -34,28 +42,47 @@ public final class CloudEventHttp {
                     return bytes;
                 })
                 .defaultIfEmpty(new byte[0])
+                .onErrorMap(DataBufferLimitException.class, tooLarge -> new InvalidCloudEventException(
+                        HttpStatus.CONTENT_TOO_LARGE, "The event is larger than " + MAX_EVENT_BYTES + " bytes", tooLarge))
                 .map(body -> toEvent(request.headers().asHttpHeaders(), body));
     }
 
     static CloudEvent toEvent(HttpHeaders headers, byte[] body) {
+        CloudEvent event;
         try {
-            return HttpMessageFactory.createReader(
+            event = HttpMessageFactory.createReader(
                     consumer -> headers.forEach((name, values) -> values.forEach(value -> consumer.accept(name, value))),
                     body).toEvent();
         } catch (CloudEventRWException e) {
-            throw new InvalidCloudEventException(describe(e), e);
-        } catch (IllegalStateException | IllegalArgumentException e) {
-            // The SDK's builder reports missing required attributes this way.
-            throw new InvalidCloudEventException(e.getMessage(), e);
+            throw e.getKind() == CloudEventRWException.CloudEventRWExceptionKind.UNKNOWN_ENCODING
+                    ? unknownEncoding(headers, e)
+                    : new InvalidCloudEventException(e.getMessage(), e);
+        } catch (EventDeserializationException e) {
+            // Structured mode: the body is not a CloudEvent in the JSON format (missing attributes, wrong
+            // types, an unknown specversion, truncated JSON).
+            throw new InvalidCloudEventException("The body is not a CloudEvent in JSON format: " + reason(e), e);
+        } catch (RuntimeException e) {
+            // The SDK parses bytes a stranger sent, so whatever else it throws is a malformed event, never our
+            // failure: IllegalStateException for a missing attribute, NullPointerException for the body null.
+            throw new InvalidCloudEventException("The request is not a valid CloudEvent", e);
         }
+        return EventAttributes.check(event);
     }
 
-    private static String describe(CloudEventRWException e) {
-        return switch (e.getKind()) {
-            case UNKNOWN_ENCODING -> "Not a CloudEvent: send ce-specversion and the other ce-* headers (binary mode) "
-                    + "or an application/cloudevents+json body (structured mode)";
-            default -> e.getMessage();
-        };
+    /** Neither binary mode nor a structured format the SDK reads: a format we do not take, or no event at all. */
+    private static InvalidCloudEventException unknownEncoding(HttpHeaders headers, CloudEventRWException e) {
+        String contentType = String.valueOf(headers.getFirst(HttpHeaders.CONTENT_TYPE)).toLowerCase(Locale.ROOT);
+        if (contentType.startsWith("application/cloudevents")) {
+            return new InvalidCloudEventException(HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+                    "Only single events are taken: in binary mode, or structured as application/cloudevents+json", e);
+        }
+        return new InvalidCloudEventException("Not a CloudEvent: send ce-specversion and the other ce-* headers "
+                + "(binary mode) or an application/cloudevents+json body (structured mode)", e);
+    }
+
+    /** Jackson's own words, without the class name and the source excerpt the SDK wraps them in. */
+    private static String reason(EventDeserializationException e) {
+        return e.getCause() instanceof JsonProcessingException json ? json.getOriginalMessage() : "malformed JSON";
     }
 
     /** A binary-mode reply, which the broker publishes as a new event. */

@@ -163,5 +163,9 @@ class CloudEventRoutesTest {
                 .expectStatus().isNotFound()
                 .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .expectBody().jsonPath("$.status").isEqualTo(404);
+        // Knative only posts to /; anything else there is no route either (README: Events and errors).
+        http.put().uri("/").bodyValue("{}").exchange()
+                .expectStatus().isNotFound()
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON);
     }
 }

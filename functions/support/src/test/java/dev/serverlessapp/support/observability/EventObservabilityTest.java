@@ -91,6 +91,22 @@ class EventObservabilityTest {
         assertThat(handled("invalid", "dead-lettered")).isEqualTo(invalid + 1);
     }
 
+    /** Issue 11: these answered 500 and counted as retried; each is dead-lettered as an invalid event. */
+    @Test
+    void eventsThatDoNotDeserializeOrAreTooLargeAreCountedAsInvalid() {
+        double invalid = handled("invalid", "dead-lettered");
+        double retried = handled("invalid", "retried");
+
+        http.post().uri("/").header("Content-Type", "application/cloudevents+json")
+                .bodyValue("{\"specversion\":\"9000.1\",\"id\":1}").exchange().expectStatus().isBadRequest();
+        http.post().uri("/").header("ce-specversion", "1.0").header("ce-id", "big").header("ce-source", "/observability")
+                .header("ce-type", "test.silent").bodyValue("x".repeat(300 * 1024)).exchange()
+                .expectStatus().isEqualTo(413);
+
+        assertThat(handled("invalid", "dead-lettered")).isEqualTo(invalid + 2);
+        assertThat(handled("invalid", "retried")).isEqualTo(retried);
+    }
+
     @Test
     void handlingContinuesTheTraceInTheEventsTraceparent() {
         String traceId = UUID.randomUUID().toString().replace("-", "");
