@@ -6,6 +6,7 @@ import dev.serverlessapp.local.functions.Activator;
 import dev.serverlessapp.local.functions.FunctionProcess;
 import dev.serverlessapp.local.functions.FunctionSpec;
 import dev.serverlessapp.local.functions.ServiceEnvironment;
+import dev.serverlessapp.local.http.FrontDoor;
 import dev.serverlessapp.local.manifests.ChartModel;
 import dev.serverlessapp.local.manifests.ChartSource;
 import dev.serverlessapp.local.routing.Broker;
@@ -114,7 +115,7 @@ public final class LocalRuntime implements AutoCloseable {
             functions.put(name, function);
             resources.add(function);
             boolean external = !"cluster-local".equals(labels(service).get("networking.knative.dev/visibility"));
-            Activator activator = new Activator(function, http, external && apiUrl == null ? apiPort : 0);
+            Activator activator = new Activator(function, http, FrontDoor.LOOPBACK, external && apiUrl == null ? apiPort : 0);
             activators.put(name, activator);
             resources.add(activator);
             if (external && apiUrl == null) {
@@ -127,7 +128,7 @@ public final class LocalRuntime implements AutoCloseable {
                         queues.get(queueName(s.getSpec().getAws().getSqs())), aws.sqsAsync())));
 
         DeadLetters deadLetters = new DeadLetters(options.dataDir().resolve("dead-letters"), dispatcher);
-        ingress = new IngressServer(brokerPort, chart.namespace(), brokers, sinks, name -> pings.fire(name));
+        ingress = new IngressServer(FrontDoor.LOOPBACK, brokerPort, chart.namespace(), brokers, sinks, name -> pings.fire(name));
         resources.add(ingress);
         pings = new PingSources(chart.namespace(), chart.pingSources(), name -> resolve(sinkOf(name)), dispatcher,
                 Clock.systemDefaultZone());
