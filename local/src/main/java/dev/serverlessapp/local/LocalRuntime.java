@@ -115,7 +115,8 @@ public final class LocalRuntime implements AutoCloseable {
             functions.put(name, function);
             resources.add(function);
             boolean external = !"cluster-local".equals(labels(service).get("networking.knative.dev/visibility"));
-            Activator activator = new Activator(function, http, FrontDoor.LOOPBACK, external && apiUrl == null ? apiPort : 0);
+            boolean api = external && apiUrl == null;
+            Activator activator = new Activator(function, http, api ? options.bindAddress() : FrontDoor.LOOPBACK, api ? apiPort : 0);
             activators.put(name, activator);
             resources.add(activator);
             if (external && apiUrl == null) {
@@ -128,7 +129,7 @@ public final class LocalRuntime implements AutoCloseable {
                         queues.get(queueName(s.getSpec().getAws().getSqs())), aws.sqsAsync())));
 
         DeadLetters deadLetters = new DeadLetters(options.dataDir().resolve("dead-letters"), dispatcher);
-        ingress = new IngressServer(FrontDoor.LOOPBACK, brokerPort, chart.namespace(), brokers, sinks, name -> pings.fire(name));
+        ingress = new IngressServer(options.bindAddress(), brokerPort, chart.namespace(), brokers, sinks, name -> pings.fire(name));
         resources.add(ingress);
         pings = new PingSources(chart.namespace(), chart.pingSources(), name -> resolve(sinkOf(name)), dispatcher,
                 Clock.systemDefaultZone());

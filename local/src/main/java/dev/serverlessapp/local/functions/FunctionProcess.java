@@ -155,6 +155,10 @@ public final class FunctionProcess implements Upstream, AutoCloseable {
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         // A pod sees only its container's environment, not the developer's shell.
         builder.environment().keySet().retainAll(List.of("PATH", "HOME", "TMPDIR", "LANG"));
+        // Reached only through its activator, so both ports stay on loopback; `--env SERVER_ADDRESS=…`
+        // (and MANAGEMENT_SERVER_ADDRESS) overrides it for whoever needs otherwise.
+        builder.environment().put("SERVER_ADDRESS", LOOPBACK);
+        builder.environment().put("MANAGEMENT_SERVER_ADDRESS", LOOPBACK);
         builder.environment().putAll(spec.env());
         builder.environment().put("PORT", Integer.toString(port));
         // A pod has its own network namespace; here every function shares loopback, so the actuator's
