@@ -50,7 +50,8 @@ public final class RawHttp {
             } catch (IOException e) {
                 // The server may answer and close before taking the whole request (413, 431, …).
             }
-            return read(socket.getInputStream(), deadline, timeout);
+            boolean head = new String(request, 0, Math.min(5, request.length), StandardCharsets.ISO_8859_1).equals("HEAD ");
+            return read(socket.getInputStream(), deadline, timeout, head);
         } catch (SocketTimeoutException e) {
             throw new AssertionError("No answer within " + timeout + " (a hang)", e);
         } catch (IOException e) {
@@ -76,11 +77,19 @@ public final class RawHttp {
         return all;
     }
 
-    private static Answer read(InputStream in, long deadline, Duration timeout) throws IOException {
+    private static Answer read(InputStream in, long deadline, Duration timeout, boolean head) throws IOException {
         ByteArrayOutputStream received = new ByteArrayOutputStream();
         int headEnd = -1;
         byte[] buffer = new byte[8192];
-        while (headEnd < 0) {
+        while (headEnd < 0 || received.toString(StandardCharsets.ISO_8859_1).startsWith("HTTP/1.1 1")) {
+            if (headEnd >= 0) {
+                // An interim answer (100 Continue): the real one follows.
+                byte[] rest = received.toByteArray();
+                received.reset();
+                received.write(rest, headEnd + 4, rest.length - headEnd - 4);
+                headEnd = received.toString(StandardCharsets.ISO_8859_1).indexOf("\r\n\r\n");
+                continue;
+            }
             int n = readBefore(in, buffer, deadline, timeout);
             if (n < 0) {
                 if (received.size() == 0) {
@@ -102,7 +111,7 @@ public final class RawHttp {
         byte[] bytes = received.toByteArray();
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         body.write(bytes, headEnd + 4, bytes.length - headEnd - 4);
-        long length = Long.parseLong(headers.getOrDefault("content-length", "-1"));
+        long length = head ? 0 : Long.parseLong(headers.getOrDefault("content-length", "-1"));
         while (length < 0 || body.size() < length) {
             int n = readBefore(in, buffer, deadline, timeout);
             if (n < 0) {
