@@ -53,8 +53,9 @@ class ActivatorFuzzTest {
         Fuzz.run("activator", 300, 20_000, (random, index) -> {
             String method = HostileHttp.method(random);
             String target = HostileHttp.target(random, "/users", canary.port());
-            Map<String, String> headers = headers(random);
-            headers.put("X-Fuzz-Case", Integer.toString(index));
+            // First, so that a generated header that ends the head early (a CRLF in a value) leaves it in place.
+            Map<String, String> headers = new LinkedHashMap<>(Map.of("X-Fuzz-Case", Integer.toString(index)));
+            headers.putAll(headers(random));
             byte[] body = body(random);
             if (random.nextInt(200) == 0) {
                 // A body shorter than announced: answered 408 after the read timeout.
