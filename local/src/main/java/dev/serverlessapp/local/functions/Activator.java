@@ -6,6 +6,7 @@ import dev.serverlessapp.local.http.RequestBody;
 import dev.serverlessapp.local.http.RequestTarget;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -66,7 +67,11 @@ public final class Activator implements AutoCloseable {
     }
 
     private Mono<Void> forward(HttpServerRequest request, HttpServerResponse response) {
-        Optional<String> badTarget = RequestTarget.problem(request.uri());
+        Optional<String> badTarget = HttpMethod.CONNECT.equals(request.method())
+                // A CONNECT answered 2xx turns the pooled connection to the function into a tunnel, and
+                // the next request on it would hang; a function is no proxy, and CONNECT has no origin-form.
+                ? Optional.of("CONNECT is not taken: the activator is no proxy")
+                : RequestTarget.problem(request.uri());
         if (badTarget.isPresent()) {
             log.info("{}: refused the request target {}: {}", function.name(), request.uri(), badTarget.get());
             return Problems.send(response, HttpResponseStatus.BAD_REQUEST, badTarget.get());

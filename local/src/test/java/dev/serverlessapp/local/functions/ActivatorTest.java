@@ -103,6 +103,22 @@ class ActivatorTest {
     }
 
     @Test
+    void aConnectIsRefusedAndLeavesTheConnectionsToTheFunctionUsable() {
+        for (String target : List.of("/users", "//127.0.0.1:" + canary.port() + "/")) {
+            RawHttp.Answer answer = RawHttp.exchange(activator.port(), RawHttp.request("CONNECT", target, Map.of(), new byte[0]), ANSWER);
+            assertThat(answer.status()).isEqualTo(400);
+            ProblemOracle.check(answer.status(), answer.contentType(), answer.body());
+        }
+        // Found by the fuzz suite: a CONNECT the function answered 200 made its pooled connection a
+        // tunnel, and a later request on it hung.
+        for (int i = 0; i < 8; i++) {
+            assertThat(RawHttp.exchange(activator.port(), RawHttp.request("GET", "/users", Map.of(), new byte[0]), ANSWER)
+                    .status()).isEqualTo(200);
+        }
+        assertThat(function.requests()).extracting(RecordingServer.Request::method).containsOnly("GET");
+    }
+
+    @Test
     void anOriginFormTargetReachesTheFunctionAsSent() {
         List<String> targets = List.of("/users?limit=1&x=%20", "//127.0.0.1:" + canary.port() + "/users", "/a%2F..%2Fb", "/");
         for (String target : targets) {
