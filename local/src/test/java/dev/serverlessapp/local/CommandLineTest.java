@@ -13,9 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -25,22 +24,10 @@ import org.junit.jupiter.api.io.TempDir;
 class CommandLineTest {
 
     @TempDir
-    static Path deadLetterDir;
-
-    @TempDir
     Path dataDir;
 
-    private static IngressFixture fixture;
-
-    @BeforeAll
-    static void start() {
-        fixture = new IngressFixture(deadLetterDir);
-    }
-
-    @AfterAll
-    static void stop() {
-        fixture.close();
-    }
+    @RegisterExtension
+    static final IngressFixture fixture = new IngressFixture();
 
     /** What a run printed and how it ended. */
     record Run(int exit, String out, String err) {
@@ -141,7 +128,7 @@ class CommandLineTest {
 
     private void state(String brokerUrl, String controlUrl) {
         new RuntimeState(ProcessHandle.current().pid(), null, brokerUrl, controlUrl, null, null, null, "us-east-1",
-                "bucket", Map.of(), Map.of(), dataDir.resolve("mail").toString(), deadLetterDir.toString()).write(dataDir);
+                "bucket", Map.of(), Map.of(), dataDir.resolve("mail").toString(), fixture.deadLetterDir.toString()).write(dataDir);
     }
 
     /** Runs the command line as {@code serverless-local} does, on this test's data folder. */

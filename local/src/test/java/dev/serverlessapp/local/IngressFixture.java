@@ -13,14 +13,21 @@ import dev.serverlessapp.testsupport.ElasticMq;
 import dev.serverlessapp.testsupport.Ports;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -30,24 +37,30 @@ import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 
 /**
  * The broker ingress with everything behind it real: a broker whose one Trigger takes every event to a
- * recording subscriber, the dead-letter store, and an SQS IntegrationSink on ElasticMQ.
+ * recording subscriber, the dead-letter store, and an SQS IntegrationSink on ElasticMQ. A test class
+ * registers it as a static extension; it starts before the class's tests and stops after them.
  */
-final class IngressFixture implements AutoCloseable {
+final class IngressFixture implements BeforeAllCallback, AfterAllCallback {
 
     static final String NAMESPACE = "serverless-app";
     static final String BROKER = "default";
     static final String SINK = "dead-letters";
 
-    final RecordingServer subscriber = new RecordingServer(request -> 202);
-    final Path deadLetterDir;
-    final ElasticMq sqs = ElasticMq.start(Ports.free());
-    final SqsAsyncClient sqsClient = SqsAsyncClient.builder().region(Region.US_EAST_1).endpointOverride(sqs.endpoint())
-            .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"))).build();
-    final String queueUrl = sqsClient.createQueue(c -> c.queueName("sink-" + System.nanoTime())).join().queueUrl();
-    final IngressServer ingress;
+    RecordingServer subscriber;
+    Path deadLetterDir;
+    ElasticMq sqs;
+    SqsAsyncClient sqsClient;
+    String queueUrl;
+    IngressServer ingress;
 
-    IngressFixture(Path deadLetterDir) {
-        this.deadLetterDir = deadLetterDir;
+    @Override
+    public void beforeAll(ExtensionContext context) throws IOException {
+        deadLetterDir = Files.createTempDirectory("dead-letters");
+        subscriber = new RecordingServer(request -> 202);
+        sqs = ElasticMq.start(Ports.free());
+        sqsClient = SqsAsyncClient.builder().region(Region.US_EAST_1).endpointOverride(sqs.endpoint())
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"))).build();
+        queueUrl = sqsClient.createQueue(c -> c.queueName("sink")).join().queueUrl();
         Dispatcher dispatcher = new Dispatcher(HttpClient.create());
         Broker broker = new Broker(BROKER, List.of(new Broker.Subscription("everything", event -> true,
                 URI.create("http://127.0.0.1:" + subscriber.port() + "/"), DeliveryPolicy.of(null, null), null)),
@@ -95,10 +108,13 @@ final class IngressFixture implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public void afterAll(ExtensionContext context) throws IOException {
         ingress.close();
         subscriber.close();
         sqsClient.close();
         sqs.close();
+        try (Stream<Path> files = Files.walk(deadLetterDir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        }
     }
 }

@@ -9,7 +9,6 @@ import dev.serverlessapp.testsupport.fuzz.Fuzz;
 import dev.serverlessapp.testsupport.fuzz.Hostile;
 import io.cloudevents.CloudEvent;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,10 +19,8 @@ import java.util.Objects;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Generated events against the broker ingress over raw sockets: binary and structured mode, bad and
@@ -37,20 +34,8 @@ class IngressFuzzTest {
     private static final List<String> ATTRIBUTES = List.of("specversion", "id", "type", "source", "subject", "time",
             "dataschema", "datacontenttype");
 
-    @TempDir
-    static Path deadLetterDir;
-
-    private static IngressFixture fixture;
-
-    @BeforeAll
-    static void start() {
-        fixture = new IngressFixture(deadLetterDir);
-    }
-
-    @AfterAll
-    static void stop() {
-        fixture.close();
-    }
+    @RegisterExtension
+    static final IngressFixture fixture = new IngressFixture();
 
     /** One generated request; {@code routed} when an accepted event must reach the subscriber, {@code id} when known. */
     private record Case(String method, String target, Map<String, String> headers, byte[] body, boolean routed, String id) {

@@ -6,16 +6,13 @@ import dev.serverlessapp.local.http.RawHttp;
 import dev.serverlessapp.testsupport.fuzz.ProblemOracle;
 import io.cloudevents.CloudEvent;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 /** The broker ingress over real sockets: what it takes is routed, what it refuses gets a 4xx problem detail and goes nowhere. */
@@ -23,20 +20,8 @@ class IngressServerTest {
 
     private static final Duration ANSWER = Duration.ofSeconds(30);
 
-    @TempDir
-    static Path deadLetterDir;
-
-    private static IngressFixture fixture;
-
-    @BeforeAll
-    static void start() {
-        fixture = new IngressFixture(deadLetterDir);
-    }
-
-    @AfterAll
-    static void stop() {
-        fixture.close();
-    }
+    @RegisterExtension
+    static final IngressFixture fixture = new IngressFixture();
 
     @BeforeEach
     void clear() {
