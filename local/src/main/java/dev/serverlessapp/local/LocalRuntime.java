@@ -119,7 +119,7 @@ public final class LocalRuntime implements AutoCloseable {
             Activator activator = new Activator(function, http, api ? options.bindAddress() : FrontDoor.LOOPBACK, api ? apiPort : 0);
             activators.put(name, activator);
             resources.add(activator);
-            if (external && apiUrl == null) {
+            if (api) {
                 apiUrl = activator.url();
             }
         }

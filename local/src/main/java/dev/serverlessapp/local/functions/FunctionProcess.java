@@ -1,5 +1,6 @@
 package dev.serverlessapp.local.functions;
 
+import dev.serverlessapp.local.http.FrontDoor;
 import dev.serverlessapp.testsupport.Ports;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -26,7 +27,6 @@ public final class FunctionProcess implements Upstream, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(FunctionProcess.class);
     private static final Duration PROBE_PERIOD = Duration.ofMillis(250);
-    private static final String LOOPBACK = "127.0.0.1";
 
     private final FunctionSpec spec;
     private final Path logFile;
@@ -157,8 +157,8 @@ public final class FunctionProcess implements Upstream, AutoCloseable {
         builder.environment().keySet().retainAll(List.of("PATH", "HOME", "TMPDIR", "LANG"));
         // Reached only through its activator, so both ports stay on loopback; `--env SERVER_ADDRESS=…`
         // (and MANAGEMENT_SERVER_ADDRESS) overrides it for whoever needs otherwise.
-        builder.environment().put("SERVER_ADDRESS", LOOPBACK);
-        builder.environment().put("MANAGEMENT_SERVER_ADDRESS", LOOPBACK);
+        builder.environment().put("SERVER_ADDRESS", FrontDoor.LOOPBACK);
+        builder.environment().put("MANAGEMENT_SERVER_ADDRESS", FrontDoor.LOOPBACK);
         builder.environment().putAll(spec.env());
         builder.environment().put("PORT", Integer.toString(port));
         // A pod has its own network namespace; here every function shares loopback, so the actuator's
@@ -175,7 +175,7 @@ public final class FunctionProcess implements Upstream, AutoCloseable {
     }
 
     private Mono<Running> awaitReady(Running started) {
-        String url = "http://" + LOOPBACK + ":" + started.port() + spec.readinessPath();
+        String url = "http://" + FrontDoor.LOOPBACK + ":" + started.port() + spec.readinessPath();
         return Mono.defer(() -> {
                     if (!started.process().isAlive()) {
                         return Mono.error(new IllegalStateException(spec.name() + " exited with code "
