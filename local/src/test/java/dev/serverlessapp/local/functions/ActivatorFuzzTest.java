@@ -70,7 +70,9 @@ class ActivatorFuzzTest {
             List<RecordingServer.Request> reached = function.requests().subList(before, function.requests().size());
             if (answer.status() == 200) {
                 assertThat(reached).singleElement().satisfies(request -> {
-                    assertThat(request.header("x-fuzz-case")).containsExactly(Integer.toString(index));
+                    // A generated line that starts with a space continues the header before it (obs-fold).
+                    assertThat(request.header("x-fuzz-case")).singleElement()
+                            .satisfies(value -> assertThat(value.split("[ \t]")[0]).isEqualTo(Integer.toString(index)));
                     assertThat(request.target()).isEqualTo(target).startsWith("/");
                     assertThat(request.header("x-forwarded-for")).containsExactly("127.0.0.1");
                     assertThat(request.headers()).doesNotContainKeys("forwarded", "x-real-ip");
