@@ -106,7 +106,9 @@ public final class LocalRuntime implements AutoCloseable {
         resources.add(aws);
         Map<String, Map<String, String>> environments = provision(progress);
 
-        HttpClient http = HttpClient.create(ConnectionProvider.builder("local-runtime").maxConnections(256).build());
+        // Idle connections are dropped before the doors' request-head timeout closes them under a request.
+        HttpClient http = HttpClient.create(ConnectionProvider.builder("local-runtime").maxConnections(256)
+                .maxIdleTime(FrontDoor.Timeouts.defaults().head().dividedBy(2)).build());
         Dispatcher dispatcher = new Dispatcher(http);
         for (Service service : chart.services()) {
             String name = service.getMetadata().getName();
