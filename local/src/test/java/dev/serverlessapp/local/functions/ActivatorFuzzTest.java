@@ -73,7 +73,8 @@ class ActivatorFuzzTest {
                     // A generated line that starts with a space continues the header before it (obs-fold).
                     assertThat(request.header("x-fuzz-case")).singleElement()
                             .satisfies(value -> assertThat(value.split("[ \t]")[0]).isEqualTo(Integer.toString(index)));
-                    assertThat(request.target()).isEqualTo(target).startsWith("/");
+                    // As the request line splits it: a tab or space ends the target.
+                    assertThat(request.target()).isEqualTo(target.split("[ \t]")[0]).startsWith("/");
                     assertThat(request.header("x-forwarded-for")).containsExactly("127.0.0.1");
                     assertThat(request.headers()).doesNotContainKeys("forwarded", "x-real-ip");
                 });
