@@ -140,7 +140,7 @@ final class IngressServer implements AutoCloseable {
                                  Function<CloudEvent, Mono<Void>> accept) {
         Map<String, String> headers = new LinkedHashMap<>();
         request.requestHeaders().forEach(e -> headers.put(e.getKey(), e.getValue()));
-        return RequestBody.read(request, MAX_EVENT_BYTES, timeouts)
+        return RequestBody.read(request, response, MAX_EVENT_BYTES, timeouts)
                 .flatMap(body -> {
                     CloudEvent event;
                     try {

@@ -80,6 +80,8 @@ class IngressServerTest {
         statuses.put("C1 control", structured("{\"specversion\":\"1.0\",\"id\":\"x\",\"type\":\"t\",\"source\":\"/s\",\"subject\":\"\\u0085\"}").status());
         statuses.put("attributes only in headers", post(broker, with(binary("x", null), "Content-Type", "application/cloudevents+json"), "{}").status());
         statuses.put("no event at all", post(broker, Map.of("Content-Type", "application/json"), "{\"a\":1}").status());
+        statuses.put("broken chunk", post(broker, with(binary("x", "application/json"), "Transfer-Encoding", "chunked"),
+                "{\"a\":1}\r\n").status());
         statuses.put("batch", post(broker, Map.of("Content-Type", "application/cloudevents-batch+json"), "[]").status());
         statuses.put("structured XML", post(broker, Map.of("Content-Type", "application/cloudevents+xml"), "<e/>").status());
         statuses.put("over 1 MiB", post(broker, binary("x", "application/json"), "\"" + "x".repeat(IngressServer.MAX_EVENT_BYTES) + "\"").status());
@@ -102,7 +104,7 @@ class IngressServerTest {
         Map<String, Integer> expected = new LinkedHashMap<>();
         for (String refused : List.of("missing ce-id", "specversion 9000.1", "empty type", "source not a URI", "bad time",
                 "bad extension name", "header not UTF-8", "truncated JSON", "numeric id", "line break in id",
-                "lone surrogate", "C1 control", "attributes only in headers", "no event at all")) {
+                "lone surrogate", "C1 control", "attributes only in headers", "no event at all", "broken chunk")) {
             expected.put(refused, 400);
         }
         expected.put("batch", 415);

@@ -77,7 +77,7 @@ public final class Activator implements AutoCloseable {
             return Problems.send(response, HttpResponseStatus.BAD_REQUEST, badTarget.get());
         }
         function.begin();
-        return RequestBody.read(request, MAX_BODY, timeouts)
+        return RequestBody.read(request, response, MAX_BODY, timeouts)
                 .flatMap(body -> relay(request, response, body))
                 .onErrorResume(RequestBody::isRefused, e -> RequestBody.refuse(response, e))
                 // The client went away: there is no one to answer.

@@ -20,7 +20,13 @@ public final class RequestBody {
     private RequestBody() {
     }
 
-    public static Mono<byte[]> read(HttpServerRequest request, int limit, FrontDoor.Timeouts timeouts) {
+    /**
+     * The body, or an error {@link #isRefused} answers; empty when Reactor Netty has already answered for
+     * the door (a body that does not decode, such as a broken chunk, is a 400 sent from within Netty,
+     * after which the body merely ends), so that nothing of such a request goes further.
+     */
+    public static Mono<byte[]> read(HttpServerRequest request, HttpServerResponse response, int limit,
+                                    FrontDoor.Timeouts timeouts) {
         if (declaredLength(request) > limit) {
             // Refused before a byte of it is read.
             return Mono.error(new TooLargeException(limit));
@@ -36,7 +42,8 @@ public final class RequestBody {
                 })
                 .map(ByteArrayOutputStream::toByteArray)
                 .timeout(timeouts.request())
-                .defaultIfEmpty(new byte[0]);
+                .defaultIfEmpty(new byte[0])
+                .filter(body -> !response.hasSentHeaders());
     }
 
     /** The Content-Length, which Netty has checked is a number; 0 without one. */

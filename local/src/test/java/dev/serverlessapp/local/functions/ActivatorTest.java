@@ -210,6 +210,21 @@ class ActivatorTest {
     }
 
     @Test
+    void aBodyThatDoesNotDecodeIsRefusedAndNeverReachesTheFunction() {
+        // Found by the fuzz suite: Netty answered 400 for the broken chunk, and the activator forwarded
+        // the request with what it had read of the body all the same.
+        for (String body : List.of("not a chunk size\r\n", "5\nhello\n0\n\n", "ZZ\r\nxx\r\n0\r\n\r\n")) {
+            RawHttp.Answer answer = RawHttp.exchange(activator.port(), RawHttp.request("POST", "/users",
+                    Map.of("Transfer-Encoding", "chunked"), body.getBytes(StandardCharsets.ISO_8859_1)), ANSWER);
+            assertThat(answer.status()).as(body).isEqualTo(400);
+            ProblemOracle.check(answer.status(), answer.contentType(), answer.body());
+        }
+        // A later request shows whether any of them was forwarded meanwhile.
+        RawHttp.exchange(activator.port(), RawHttp.request("GET", "/after", Map.of(), new byte[0]), ANSWER);
+        assertThat(function.requests()).extracting(RecordingServer.Request::target).containsExactly("/after");
+    }
+
+    @Test
     void whatNettyRefusesOnItsOwnIsAProblemDetailToo() {
         List<byte[]> requests = List.of(
                 RawHttp.request("GET", "/" + "a".repeat(9000), Map.of(), new byte[0]),
