@@ -6,6 +6,7 @@ import dev.serverlessapp.local.functions.Activator;
 import dev.serverlessapp.local.functions.FunctionProcess;
 import dev.serverlessapp.local.functions.FunctionSpec;
 import dev.serverlessapp.local.functions.ServiceEnvironment;
+import dev.serverlessapp.local.http.FrontDoor;
 import dev.serverlessapp.local.manifests.ChartModel;
 import dev.serverlessapp.local.manifests.ChartSource;
 import dev.serverlessapp.local.routing.Broker;
@@ -105,7 +106,9 @@ public final class LocalRuntime implements AutoCloseable {
         resources.add(aws);
         Map<String, Map<String, String>> environments = provision(progress);
 
-        HttpClient http = HttpClient.create(ConnectionProvider.builder("local-runtime").maxConnections(256).build());
+        // Idle connections are dropped before the doors' request-head timeout closes them under a request.
+        HttpClient http = HttpClient.create(ConnectionProvider.builder("local-runtime").maxConnections(256)
+                .maxIdleTime(FrontDoor.Timeouts.defaults().head().dividedBy(2)).build());
         Dispatcher dispatcher = new Dispatcher(http);
         for (Service service : chart.services()) {
             String name = service.getMetadata().getName();
@@ -114,10 +117,11 @@ public final class LocalRuntime implements AutoCloseable {
             functions.put(name, function);
             resources.add(function);
             boolean external = !"cluster-local".equals(labels(service).get("networking.knative.dev/visibility"));
-            Activator activator = new Activator(function, http, external && apiUrl == null ? apiPort : 0);
+            boolean api = external && apiUrl == null;
+            Activator activator = new Activator(function, http, api ? options.bindAddress() : FrontDoor.LOOPBACK, api ? apiPort : 0);
             activators.put(name, activator);
             resources.add(activator);
-            if (external && apiUrl == null) {
+            if (api) {
                 apiUrl = activator.url();
             }
         }
@@ -127,7 +131,7 @@ public final class LocalRuntime implements AutoCloseable {
                         queues.get(queueName(s.getSpec().getAws().getSqs())), aws.sqsAsync())));
 
         DeadLetters deadLetters = new DeadLetters(options.dataDir().resolve("dead-letters"), dispatcher);
-        ingress = new IngressServer(brokerPort, chart.namespace(), brokers, sinks, name -> pings.fire(name));
+        ingress = new IngressServer(options.bindAddress(), brokerPort, chart.namespace(), brokers, sinks, name -> pings.fire(name));
         resources.add(ingress);
         pings = new PingSources(chart.namespace(), chart.pingSources(), name -> resolve(sinkOf(name)), dispatcher,
                 Clock.systemDefaultZone());

@@ -6,11 +6,13 @@ import java.time.Duration;
 
 /**
  * How the local runtime runs: where the repository and its data are, which backends, which ports
- * (0 = a free one), Knative's timings, and extra environment for the functions.
+ * (0 = a free one) and on which address the API and the broker listen, Knative's timings, and extra
+ * environment for the functions.
  */
 public record RuntimeOptions(Path projectDir, Path dataDir, boolean fresh, Backends backends, URI awsEndpoint,
                              String region, Ports ports, Duration idleTimeout, Duration startTimeout,
-                             Duration bucketPollInterval, String namespace, java.util.Map<String, String> env) {
+                             Duration bucketPollInterval, String namespace, java.util.Map<String, String> env,
+                             String bindAddress) {
 
     /** Embedded servers, LocalStack (or any one AWS-compatible endpoint), or real AWS. */
     public enum Backends { EMBEDDED, LOCALSTACK, AWS }
@@ -30,33 +32,48 @@ public record RuntimeOptions(Path projectDir, Path dataDir, boolean fresh, Backe
         return new RuntimeOptions(projectDir, projectDir.resolve(".local-data"), false, Backends.EMBEDDED,
                 URI.create("http://localhost:4566"), "us-east-1", Ports.defaults(), Duration.ofSeconds(60),
                 Duration.ofSeconds(120), Duration.ofSeconds(1), dev.serverlessapp.deploy.Chart.DEFAULT_NAMESPACE,
-                java.util.Map.of());
+                java.util.Map.of(), "127.0.0.1");
     }
 
     public RuntimeOptions withPorts(Ports ports) {
         return new RuntimeOptions(projectDir, dataDir, fresh, backends, awsEndpoint, region, ports, idleTimeout,
-                startTimeout, bucketPollInterval, namespace, env);
+                startTimeout, bucketPollInterval, namespace, env, bindAddress);
     }
 
     public RuntimeOptions withDataDir(Path dataDir, boolean fresh) {
         return new RuntimeOptions(projectDir, dataDir, fresh, backends, awsEndpoint, region, ports, idleTimeout,
-                startTimeout, bucketPollInterval, namespace, env);
+                startTimeout, bucketPollInterval, namespace, env, bindAddress);
     }
 
     public RuntimeOptions withIdleTimeout(Duration idleTimeout) {
         return new RuntimeOptions(projectDir, dataDir, fresh, backends, awsEndpoint, region, ports, idleTimeout,
-                startTimeout, bucketPollInterval, namespace, env);
+                startTimeout, bucketPollInterval, namespace, env, bindAddress);
     }
 
     public RuntimeOptions withBackends(Backends backends, URI awsEndpoint, String region) {
         return new RuntimeOptions(projectDir, dataDir, fresh, backends, awsEndpoint, region, ports, idleTimeout,
-                startTimeout, bucketPollInterval, namespace, env);
+                startTimeout, bucketPollInterval, namespace, env, bindAddress);
     }
 
     /** Extra environment for the functions: {@code NAME} for all, {@code function:NAME} for one. */
     public RuntimeOptions withEnv(java.util.Map<String, String> env) {
         return new RuntimeOptions(projectDir, dataDir, fresh, backends, awsEndpoint, region, ports, idleTimeout,
-                startTimeout, bucketPollInterval, namespace, java.util.Map.copyOf(env));
+                startTimeout, bucketPollInterval, namespace, java.util.Map.copyOf(env), bindAddress);
+    }
+
+    /**
+     * The address the API and the broker listen on: loopback unless asked otherwise (e.g. 0.0.0.0 to reach
+     * them from another machine). The functions, the backends and every other door stay on loopback.
+     */
+    public RuntimeOptions withBindAddress(String bindAddress) {
+        try {
+            java.net.InetAddress.ofLiteral(bindAddress);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("The bind address must be an IP address such as 127.0.0.1 or 0.0.0.0, not "
+                    + bindAddress, e);
+        }
+        return new RuntimeOptions(projectDir, dataDir, fresh, backends, awsEndpoint, region, ports, idleTimeout,
+                startTimeout, bucketPollInterval, namespace, env, bindAddress);
     }
 
     /** The repository root: the nearest folder upwards that holds the chart and the functions. */

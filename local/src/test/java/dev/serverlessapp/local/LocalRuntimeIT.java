@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.serverlessapp.local.cli.LocalCommand;
 import dev.serverlessapp.local.functions.FunctionProcess;
+import dev.serverlessapp.local.http.RawHttp;
 import dev.serverlessapp.local.routing.DeadLetters;
 import io.cloudevents.CloudEvent;
 import jakarta.mail.Address;
@@ -21,12 +22,18 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -169,6 +176,59 @@ class LocalRuntimeIT {
         assertThat(awaitMailTo(after)).isNotNull();
         assertThat(emailWorker.coldStarts()).isEqualTo(coldStarts + 1);
         assertThat(emailWorker.isRunning()).isTrue();
+    }
+
+    @Test
+    void aSpoofedForwardedForGetsNoFreshRateLimitBucket() throws Exception {
+        int api = URI.create(runtime.state().apiUrl()).getPort();
+        // Wakes user-api first: a cold start may take a while on a busy machine.
+        RawHttp.exchange("127.0.0.5", api, signUpAs("198.51.100.1"), Duration.ofMinutes(3));
+
+        // A client at 127.0.0.5 (a loopback address of its own) that names a new address in every request:
+        // the activator forwards its real one, so its bucket runs dry all the same.
+        int limited = 0;
+        AtomicInteger spoofed = new AtomicInteger(2);
+        try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int round = 0; round < 20 && limited == 0; round++) {
+                List<Future<Integer>> statuses = new java.util.ArrayList<>();
+                for (int i = 0; i < 32; i++) {
+                    String address = "198.51." + spoofed.get() / 250 + "." + spoofed.getAndIncrement() % 250;
+                    statuses.add(clients.submit(() -> RawHttp.exchange("127.0.0.5", api, signUpAs(address), EFFECT).status()));
+                }
+                for (Future<Integer> status : statuses) {
+                    limited += status.get() == 429 ? 1 : 0;
+                }
+            }
+        }
+        assertThat(limited).as("requests limited after " + (spoofed.get() - 2) + " with spoofed addresses").isPositive();
+        // The bucket is the real client's: another address is not limited by it.
+        assertThat(RawHttp.exchange("127.0.0.6", api, signUpAs("198.51.100.1"), EFFECT).status()).isNotEqualTo(429);
+    }
+
+    /** An empty sign-up (400 after the rate limit) that claims to come from {@code address}. */
+    private static byte[] signUpAs(String address) {
+        return RawHttp.request("POST", "/users", Map.of("Content-Type", "application/json", "X-Forwarded-For", address),
+                "{}".getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void everythingListensOnLoopbackOnly() throws Exception {
+        Assumptions.assumeTrue(ListeningSockets.available(), "needs Linux's /proc to list listening sockets");
+        // A function JVM must be among the listeners: a request starts user-api if it is not running.
+        HttpResponse<String> live = http.send(HttpRequest.newBuilder(URI.create(runtime.state().apiUrl() + "/livez")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(live.statusCode()).isEqualTo(200);
+        ProcessHandle userApi = runtime.functions().get("user-api").handle().orElseThrow();
+
+        List<ListeningSockets.Listener> functionSockets = ListeningSockets.of(userApi.pid());
+        // Its serving port and its management port.
+        assertThat(functionSockets).hasSizeGreaterThanOrEqualTo(2);
+        List<ProcessHandle> processes = new java.util.ArrayList<>(ProcessHandle.current().descendants().toList());
+        processes.add(ProcessHandle.current());
+        for (ProcessHandle process : processes) {
+            assertThat(ListeningSockets.of(process.pid())).as("sockets of %s", process.info().commandLine().orElse("?"))
+                    .allMatch(ListeningSockets.Listener::isLoopback);
+        }
     }
 
     private void sendNotification(String to) {

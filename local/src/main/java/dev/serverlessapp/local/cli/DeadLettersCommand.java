@@ -24,14 +24,25 @@ final class DeadLettersCommand implements Callable<Integer> {
             System.out.println("no dead letters");
         }
         for (CloudEvent event : dead) {
-            String data = Attributes.get(event, "knativeerrordata");
             System.out.printf("%s  %s  id %s  from %s%n    to %s → %s%n    answer: %s%n    data: %s%n",
                     event.getTime(), event.getType(), event.getId(), event.getSource(),
                     Attributes.get(event, "knativeerrordest"),
                     Attributes.get(event, "knativeerrorcode") == null ? "no answer" : "HTTP " + Attributes.get(event, "knativeerrorcode"),
-                    data == null ? "" : new String(Base64.getDecoder().decode(data), StandardCharsets.UTF_8),
+                    base64Text(Attributes.get(event, "knativeerrordata")),
                     event.getData() == null ? "" : new String(event.getData().toBytes(), StandardCharsets.UTF_8));
         }
         return 0;
+    }
+
+    /** Knative's error data is base64; anything else is shown as it is. */
+    private static String base64Text(String data) {
+        if (data == null) {
+            return "";
+        }
+        try {
+            return new String(Base64.getDecoder().decode(data), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return data;
+        }
     }
 }

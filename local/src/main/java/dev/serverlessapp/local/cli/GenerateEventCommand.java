@@ -1,5 +1,6 @@
 package dev.serverlessapp.local.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.serverlessapp.local.routing.HttpEvents;
 import dev.serverlessapp.local.sources.BucketNotifications;
 import dev.serverlessapp.local.sources.PingSources;
@@ -11,6 +12,8 @@ import java.time.ZonedDateTime;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -23,6 +26,9 @@ import picocli.CommandLine.Parameters;
 final class GenerateEventCommand implements Callable<Integer> {
 
     enum Kind { welcome, notification, s3, ping }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern NAMESPACE = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
 
     @Parameters(description = "welcome | notification (email queue), s3 (an upload on the uploads queue), ping (the hourly PingSource)")
     Kind kind;
@@ -42,8 +48,18 @@ final class GenerateEventCommand implements Callable<Integer> {
     @Option(names = "--namespace", defaultValue = "serverless-app", description = "Default: ${DEFAULT-VALUE}.")
     String namespace;
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() {
+        if (size < 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--size must not be negative: " + size);
+        }
+        if (!NAMESPACE.matcher(namespace).matches()) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--namespace must be a Kubernetes namespace name (lower-case letters, digits and '-'): " + namespace);
+        }
         System.out.println(new String(HttpEvents.json(event()), StandardCharsets.UTF_8));
         return 0;
     }
@@ -51,12 +67,12 @@ final class GenerateEventCommand implements Callable<Integer> {
     CloudEvent event() {
         String id = UUID.randomUUID().toString();
         return switch (kind) {
-            case welcome -> SqsSource.event(id, """
-                    {"type":"welcome","to":"%s","subject":"Welcome!","body":"Hello and welcome.","userId":"%s"}"""
-                    .formatted(to, UUID.randomUUID()), Map.of("queue", "email"));
-            case notification -> SqsSource.event(id, """
-                    {"type":"notification","to":"%s","subject":"Notice","body":"Something happened."}"""
-                    .formatted(to), Map.of("queue", "email"));
+            // Built as JSON, not formatted into it: any --to stays one JSON string (a poison address included).
+            case welcome -> SqsSource.event(id, JSON.createObjectNode().put("type", "welcome").put("to", to)
+                    .put("subject", "Welcome!").put("body", "Hello and welcome.")
+                    .put("userId", UUID.randomUUID().toString()).toString(), Map.of("queue", "email"));
+            case notification -> SqsSource.event(id, JSON.createObjectNode().put("type", "notification").put("to", to)
+                    .put("subject", "Notice").put("body", "Something happened.").toString(), Map.of("queue", "email"));
             case s3 -> SqsSource.event(id, BucketNotifications.notification(bucket, "us-east-1", key, size,
                     "d41d8cd98f00b204e9800998ecf8427e", System.currentTimeMillis()), Map.of("queue", "uploads"));
             case ping -> PingSources.event(namespace, new PingSourceBuilder().withNewMetadata().withName("hourly")

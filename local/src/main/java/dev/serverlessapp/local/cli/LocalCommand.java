@@ -29,16 +29,54 @@ public final class LocalCommand implements Runnable {
     }
 
     public static void main(String[] args) {
-        CommandLine commandLine = new CommandLine(new LocalCommand());
+        System.exit(commandLine().execute(withUp(args)));
+    }
+
+    /**
+     * The command line as {@code serverless-local} runs it. A command that fails, or is given bad input,
+     * prints one line saying why and exits non-zero: 2 for a usage error, 1 for anything else. Never a
+     * stack trace: the user can do nothing with one.
+     */
+    public static CommandLine commandLine() {
+        return new CommandLine(new LocalCommand())
+                .setParameterExceptionHandler((e, args) -> {
+                    CommandLine failed = e.getCommandLine();
+                    failed.getErr().println(failed.getCommandSpec().qualifiedName() + ": " + oneLine(e)
+                            + " (see " + failed.getCommandSpec().qualifiedName() + " --help)");
+                    return 2;
+                })
+                .setExecutionExceptionHandler((e, failed, parseResult) -> {
+                    failed.getErr().println(failed.getCommandSpec().qualifiedName() + ": " + oneLine(e));
+                    return 1;
+                });
+    }
+
+    /** Flags without a sub-command belong to `up`: `serverless-local --fresh`. */
+    static String[] withUp(String[] args) {
         if (args.length == 0 || args[0].startsWith("-") && !args[0].equals("-h") && !args[0].equals("--help")
                 && !args[0].equals("-V") && !args[0].equals("--version")) {
-            // Flags without a sub-command belong to `up`: `serverless-local --fresh`.
             String[] withUp = new String[args.length + 1];
             withUp[0] = "up";
             System.arraycopy(args, 0, withUp, 1, args.length);
-            args = withUp;
+            return withUp;
         }
-        System.exit(commandLine.execute(args));
+        return args;
+    }
+
+    /** What went wrong, on one line: the message, else the exception's name. */
+    static String oneLine(Throwable e) {
+        return oneLine(e.getMessage() == null || e.getMessage().isBlank() ? e.getClass().getSimpleName() : e.getMessage());
+    }
+
+    static String oneLine(String text) {
+        return text.strip().replaceAll("\\s*[\\r\\n]+\\s*", " ");
+    }
+
+    /** A command that cannot do what it was asked; its message is the whole story. */
+    static final class Failure extends RuntimeException {
+        Failure(String message) {
+            super(message, null, false, false);
+        }
     }
 
     /** Options every command shares: where the repository and its local data are. */

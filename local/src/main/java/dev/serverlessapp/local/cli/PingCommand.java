@@ -1,11 +1,11 @@
 package dev.serverlessapp.local.cli;
 
 import dev.serverlessapp.local.RuntimeState;
-import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
+import java.net.URLEncoder;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -22,13 +22,16 @@ final class PingCommand implements Callable<Integer> {
     String name;
 
     @Override
-    public Integer call() throws IOException, InterruptedException {
+    public Integer call() {
         RuntimeState state = RuntimeState.read(location.dataDir());
-        HttpRequest request = HttpRequest.newBuilder(URI.create(state.controlUrl() + "/-/pingsources/" + name))
-                .POST(HttpRequest.BodyPublishers.noBody()).build();
-        HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
-        System.out.println(response.statusCode() == 202 ? "fired " + name + ": " + response.body()
-                : "could not fire " + name + " (HTTP " + response.statusCode() + "): " + response.body());
-        return response.statusCode() == 202 ? 0 : 1;
+        URI uri = URI.create(state.controlUrl() + "/-/pingsources/" + URLEncoder.encode(name, StandardCharsets.UTF_8));
+        HttpResponse<String> response = RuntimeHttp.post(uri, Map.of(), new byte[0]);
+        if (response.statusCode() == 202) {
+            System.out.println("fired " + name + ": " + response.body());
+            return 0;
+        }
+        System.err.println("could not fire " + name + " (HTTP " + response.statusCode() + "): "
+                + LocalCommand.oneLine(response.body()));
+        return 1;
     }
 }

@@ -1,13 +1,16 @@
 package dev.serverlessapp.local.cli;
 
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.serverlessapp.local.RuntimeState;
+import dev.serverlessapp.local.routing.EventRules;
 import dev.serverlessapp.local.routing.HttpEvents;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
+import java.net.URISyntaxException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,13 +18,22 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** Posts a CloudEvent to the running broker, in binary mode, or a structured event file as it is. */
+/**
+ * Posts a CloudEvent to the running broker, in binary mode (structured mode when an attribute is not
+ * ASCII, which HTTP headers cannot carry from Java), or a structured event file as it is.
+ */
 @Command(name = "send", description = "Send a CloudEvent to the broker (binary mode; --file sends structured mode).")
 final class SendCommand implements Callable<Integer> {
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
     @Mixin
     LocalCommand.Location location = new LocalCommand.Location();
@@ -45,31 +57,69 @@ final class SendCommand implements Callable<Integer> {
     String file;
 
     @Override
-    public Integer call() throws IOException, InterruptedException {
-        RuntimeState state = RuntimeState.read(location.dataDir());
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(state.brokerUrl()));
-        if (file != null) {
-            byte[] json = "-".equals(file) ? System.in.readAllBytes() : Files.readAllBytes(Path.of(file));
-            request.header("content-type", "application/cloudevents+json").POST(HttpRequest.BodyPublishers.ofByteArray(json));
-        } else {
-            if (type == null) {
-                System.err.println("error: give --type (and --data), or --file with a structured event");
-                return 2;
-            }
-            CloudEventBuilder builder = CloudEventBuilder.v1().withId(id == null ? UUID.randomUUID().toString() : id)
-                    .withType(type).withSource(URI.create(source));
-            if (data != null) {
-                builder.withData("application/json", data.getBytes(StandardCharsets.UTF_8));
-            }
-            extensions.forEach(builder::withExtension);
-            CloudEvent event = builder.build();
-            HttpEvents.Message message = HttpEvents.binary(event);
-            message.headers().forEach(request::header);
-            request.POST(HttpRequest.BodyPublishers.ofByteArray(message.body()));
+    public Integer call() {
+        if (file == null && type == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "give --type (and --data), or --file with a structured event");
         }
-        HttpResponse<String> response = HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
-        System.out.println(response.statusCode() == 202 ? "accepted by " + state.brokerUrl()
-                : "refused (HTTP " + response.statusCode() + "): " + response.body());
-        return response.statusCode() == 202 ? 0 : 1;
+        RuntimeState state = RuntimeState.read(location.dataDir());
+        if (state.brokerUrl() == null) {
+            throw new LocalCommand.Failure("The running runtime has no broker: the chart defines none");
+        }
+        URI broker = URI.create(state.brokerUrl());
+        HttpResponse<String> response = file != null
+                ? RuntimeHttp.post(broker, Map.of("content-type", "application/cloudevents+json"), readFile())
+                : send(broker, event());
+        if (response.statusCode() == 202) {
+            System.out.println("accepted by " + broker);
+            return 0;
+        }
+        System.err.println("refused (HTTP " + response.statusCode() + "): " + LocalCommand.oneLine(response.body()));
+        return 1;
+    }
+
+    private byte[] readFile() {
+        try {
+            return "-".equals(file) ? System.in.readAllBytes() : Files.readAllBytes(Path.of(file));
+        } catch (IOException | RuntimeException e) {
+            throw new LocalCommand.Failure("Cannot read " + ("-".equals(file) ? "stdin" : file) + ": " + e);
+        }
+    }
+
+    private CloudEvent event() {
+        CloudEventBuilder builder;
+        try {
+            builder = CloudEventBuilder.v1().withId(id == null ? UUID.randomUUID().toString() : id)
+                    .withType(type).withSource(new URI(source));
+        } catch (URISyntaxException e) {
+            throw new LocalCommand.Failure("--source is not a URI reference: " + e.getMessage());
+        }
+        if (data != null) {
+            try {
+                JSON.readTree(data);
+            } catch (JacksonException e) {
+                throw new LocalCommand.Failure("--data is not JSON: " + e.getOriginalMessage());
+            }
+            builder.withData("application/json", data.getBytes(StandardCharsets.UTF_8));
+        }
+        CloudEvent event;
+        try {
+            extensions.forEach(builder::withExtension);
+            event = builder.build();
+        } catch (RuntimeException e) {
+            throw new LocalCommand.Failure("Not a valid CloudEvent: " + LocalCommand.oneLine(e));
+        }
+        EventRules.problem(event).ifPresent(problem -> {
+            throw new LocalCommand.Failure("Not a valid CloudEvent: " + problem);
+        });
+        return event;
+    }
+
+    private static HttpResponse<String> send(URI broker, CloudEvent event) {
+        HttpEvents.Message binary = HttpEvents.binary(event);
+        if (binary.headers().values().stream().allMatch(v -> v.chars().allMatch(c -> c >= 0x20 && c < 0x7f))) {
+            return RuntimeHttp.post(broker, binary.headers(), binary.body());
+        }
+        return RuntimeHttp.post(broker, Map.of("content-type", "application/cloudevents+json"), HttpEvents.json(event));
     }
 }

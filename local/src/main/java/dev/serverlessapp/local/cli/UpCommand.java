@@ -41,6 +41,11 @@ final class UpCommand implements Callable<Integer> {
             + "function:NAME=VALUE for one (repeatable), e.g. --env user-api:AUTH_ISSUER_URI=https://issuer.example.")
     java.util.Map<String, String> env = new java.util.LinkedHashMap<>();
 
+    @Option(names = "--bind-address", defaultValue = "${env:SERVERLESS_LOCAL_BIND_ADDRESS:-127.0.0.1}",
+            description = "The address the API and the broker listen on (0.0.0.0: every interface); the functions "
+                    + "and the backends stay on loopback. Default: ${DEFAULT-VALUE}.")
+    String bindAddress;
+
     @Option(names = "--random-ports", description = "Take free ports for everything instead of the fixed ones.")
     boolean randomPorts;
 
@@ -99,7 +104,8 @@ final class UpCommand implements Callable<Integer> {
                 .withIdleTimeout(LocalCommand.duration(idleTimeout))
                 .withBackends(RuntimeOptions.Backends.valueOf(backends.toUpperCase(java.util.Locale.ROOT)),
                         LocalCommand.uri(awsEndpoint), region)
-                .withEnv(env);
+                .withEnv(env)
+                .withBindAddress(bindAddress);
         return options.withPorts(randomPorts ? RuntimeOptions.Ports.random()
                 : new RuntimeOptions.Ports(apiPort, brokerPort, dynamoDbPort, sqsPort, s3Port, smtpPort));
     }

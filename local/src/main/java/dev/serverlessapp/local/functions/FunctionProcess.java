@@ -1,5 +1,6 @@
 package dev.serverlessapp.local.functions;
 
+import dev.serverlessapp.local.http.FrontDoor;
 import dev.serverlessapp.testsupport.Ports;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,7 +23,7 @@ import reactor.util.retry.Retry;
  * One function as a JVM process, scaled as Knative scales a Service: started by the first request
  * (a visible cold start that waits for the readiness probe), stopped again when idle.
  */
-public final class FunctionProcess implements AutoCloseable {
+public final class FunctionProcess implements Upstream, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(FunctionProcess.class);
     private static final Duration PROBE_PERIOD = Duration.ofMillis(250);
@@ -51,6 +52,7 @@ public final class FunctionProcess implements AutoCloseable {
         this.startTimeout = startTimeout;
     }
 
+    @Override
     public String name() {
         return spec.name();
     }
@@ -77,6 +79,7 @@ public final class FunctionProcess implements AutoCloseable {
     }
 
     /** The port of a ready instance, starting one first when there is none. Requests share one start. */
+    @Override
     public synchronized Mono<Integer> port() {
         lastActive = Instant.now();
         if (running != null && running.process().isAlive()) {
@@ -89,11 +92,13 @@ public final class FunctionProcess implements AutoCloseable {
     }
 
     /** Marks a request in flight: an instance serving requests is never stopped for idleness. */
+    @Override
     public void begin() {
         inFlight.incrementAndGet();
         lastActive = Instant.now();
     }
 
+    @Override
     public void end() {
         lastActive = Instant.now();
         inFlight.decrementAndGet();
@@ -150,6 +155,10 @@ public final class FunctionProcess implements AutoCloseable {
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         // A pod sees only its container's environment, not the developer's shell.
         builder.environment().keySet().retainAll(List.of("PATH", "HOME", "TMPDIR", "LANG"));
+        // Reached only through its activator, so both ports stay on loopback; `--env SERVER_ADDRESS=…`
+        // (and MANAGEMENT_SERVER_ADDRESS) overrides it for whoever needs otherwise.
+        builder.environment().put("SERVER_ADDRESS", FrontDoor.LOOPBACK);
+        builder.environment().put("MANAGEMENT_SERVER_ADDRESS", FrontDoor.LOOPBACK);
         builder.environment().putAll(spec.env());
         builder.environment().put("PORT", Integer.toString(port));
         // A pod has its own network namespace; here every function shares loopback, so the actuator's
@@ -166,7 +175,7 @@ public final class FunctionProcess implements AutoCloseable {
     }
 
     private Mono<Running> awaitReady(Running started) {
-        String url = "http://127.0.0.1:" + started.port() + spec.readinessPath();
+        String url = "http://" + FrontDoor.LOOPBACK + ":" + started.port() + spec.readinessPath();
         return Mono.defer(() -> {
                     if (!started.process().isAlive()) {
                         return Mono.error(new IllegalStateException(spec.name() + " exited with code "

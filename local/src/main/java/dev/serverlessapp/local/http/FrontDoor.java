@@ -1,0 +1,44 @@
+package dev.serverlessapp.local.http;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import reactor.netty.NettyPipeline;
+import reactor.netty.http.server.HttpServer;
+
+/**
+ * How every HTTP server of the local runtime (the activators, the broker ingress) meets strangers: it
+ * listens on the address it is given (loopback unless asked otherwise), closes a connection whose request
+ * head does not arrive in time, and answers every error it makes on its own with a problem detail.
+ * Bodies are bounded by {@link RequestBody}, request targets checked by {@link RequestTarget}.
+ */
+public final class FrontDoor {
+
+    public static final String LOOPBACK = "127.0.0.1";
+
+    private FrontDoor() {
+    }
+
+    /**
+     * How long a door waits: for a request's line and headers (from the connection's start or its last
+     * response), for the next bytes of a body, and for a whole body.
+     */
+    public record Timeouts(Duration head, Duration read, Duration request) {
+        public static Timeouts defaults() {
+            return new Timeouts(Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(30));
+        }
+    }
+
+    public static HttpServer server(String host, int port, Timeouts timeouts) {
+        return HttpServer.create().host(host).port(port)
+                .doOnChannelInit((observer, channel, remote) -> channel.pipeline()
+                        .addAfter(NettyPipeline.HttpCodec, "problem-bodies", new ProblemBodies())
+                        .addAfter("problem-bodies", "head-timeout", new HeadTimeout(timeouts.head())));
+    }
+
+    /** The URL that reaches a server listening on {@code host}: one on every interface is reached on loopback. */
+    public static String url(String host, int port) {
+        InetAddress address = InetAddress.ofLiteral(host);
+        String reachable = address.isAnyLocalAddress() ? LOOPBACK : address.getHostAddress();
+        return "http://" + (reachable.contains(":") ? "[" + reachable + "]" : reachable) + ":" + port;
+    }
+}
