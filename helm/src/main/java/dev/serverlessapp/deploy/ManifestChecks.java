@@ -12,8 +12,9 @@ import io.fabric8.knative.sources.v1.PingSource;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Probe;
-import io.fabric8.kubernetes.api.model.SecurityContext;
+import dev.serverlessapp.deploy.upstream.IsoPeriod;
 import java.time.DateTimeException;
+import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -31,6 +32,8 @@ public final class ManifestChecks {
 
     public static final String UNROUTED_ANNOTATION = "serverless-app.dev/unrouted-types";
     public static final String MIN_SCALE = "autoscaling.knative.dev/min-scale";
+    /** Knative Serving's revision-timeout-seconds default, for a Service that sets none. */
+    static final long KNATIVE_DEFAULT_TIMEOUT_SECONDS = 300;
     private static final CronParser CRON = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.UNIX));
     private static final Set<String> DESCRIPTORS = Set.of("@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly");
 
@@ -44,6 +47,61 @@ public final class ManifestChecks {
         problems.addAll(routing(manifests));
         problems.addAll(schedules(manifests));
         problems.addAll(containers(manifests));
+        problems.addAll(podSecurity(manifests));
+        problems.addAll(deliveryTimeouts(manifests));
+        return problems;
+    }
+
+    /**
+     * Each Trigger's per-attempt delivery timeout (its own, else its Broker's) is at least its
+     * subscriber's timeoutSeconds: a shorter one counts an attempt still at work as failed and sends
+     * the event again while it runs. A Trigger with a delivery of its own repeats the Broker's
+     * retries and dead-letter sink: the channel-based broker uses a Trigger's delivery instead of
+     * the Broker's (reconciler/broker/trigger), so what it leaves out is lost.
+     */
+    public static List<String> deliveryTimeouts(Manifests manifests) {
+        List<String> problems = new ArrayList<>();
+        for (Trigger trigger : manifests.triggers()) {
+            String name = "Trigger " + trigger.getMetadata().getName();
+            var own = trigger.getSpec().getDelivery();
+            var brokerDelivery = manifests.find(Broker.class, trigger.getSpec().getBroker())
+                    .map(b -> b.getSpec() == null ? null : b.getSpec().getDelivery()).orElse(null);
+            String timeout = own != null && own.getTimeout() != null ? own.getTimeout() : brokerDelivery == null ? null : brokerDelivery.getTimeout();
+            KReference subscriber = ref(trigger.getSpec().getSubscriber());
+            var service = subscriber == null ? java.util.Optional.<Service>empty() : manifests.find(Service.class, subscriber.getName());
+            if (timeout != null && service.isPresent()) {
+                Long seconds = service.get().getSpec().getTemplate().getSpec().getTimeoutSeconds();
+                long allowed = seconds == null || seconds == 0 ? KNATIVE_DEFAULT_TIMEOUT_SECONDS : seconds;
+                var period = IsoPeriod.parse(timeout);
+                if (period.isPresent() && period.get().approximate().compareTo(Duration.ofSeconds(allowed)) < 0) {
+                    problems.add(name + " gives each attempt " + timeout + (own != null && own.getTimeout() != null ? "" : " (the Broker's)")
+                            + ", less than Service " + subscriber.getName() + "'s timeoutSeconds " + allowed
+                            + ": an attempt still at work would be counted as failed and the event sent again");
+                }
+            }
+            if (own != null && brokerDelivery != null) {
+                if (own.getDeadLetterSink() == null && brokerDelivery.getDeadLetterSink() != null) {
+                    problems.add(name + " has a delivery of its own without the Broker's dead-letter sink: its failed events would be dropped");
+                }
+                if (own.getRetry() == null && brokerDelivery.getRetry() != null) {
+                    problems.add(name + " has a delivery of its own without the Broker's retries: its events would get one attempt");
+                }
+            }
+        }
+        return problems;
+    }
+
+    /**
+     * Every function's pod, as Knative runs it (with its queue-proxy), meets the "restricted" Pod
+     * Security Standard. What the namespace itself can enforce is {@link PodSecurity#enforceableLevel}.
+     */
+    public static List<String> podSecurity(Manifests manifests) {
+        List<String> problems = new ArrayList<>();
+        PodSecurity.pods(manifests).forEach((pod, spec) -> {
+            if (pod.startsWith("Service ")) {
+                PodSecurity.violations(spec, PodSecurity.RESTRICTED).forEach(v -> problems.add(pod + " " + v));
+            }
+        });
         return problems;
     }
 
@@ -141,8 +199,8 @@ public final class ManifestChecks {
     }
 
     /**
-     * Every function container has both probes on its port, requests and limits, and the
-     * "restricted" Pod Security Standard's settings; its pod does not get service links.
+     * Every function container has both probes on its port, requests and limits, and a read-only
+     * root file system; its pod does not get service links.
      */
     public static List<String> containers(Manifests manifests) {
         List<String> problems = new ArrayList<>();
@@ -168,7 +226,9 @@ public final class ManifestChecks {
                         problems.add(where + " has no " + resource + " request");
                     }
                 }
-                problems.addAll(restricted(where, container.getSecurityContext()));
+                if (container.getSecurityContext() == null || !Boolean.TRUE.equals(container.getSecurityContext().getReadOnlyRootFilesystem())) {
+                    problems.add(where + " has a writable root file system");
+                }
             }
         }
         return problems;
@@ -195,32 +255,6 @@ public final class ManifestChecks {
             return List.of(where + " probes port " + port + ", not the container port 8080");
         }
         return List.of();
-    }
-
-    private static List<String> restricted(String where, SecurityContext context) {
-        if (context == null) {
-            return List.of(where + " has no securityContext");
-        }
-        List<String> problems = new ArrayList<>();
-        if (!Boolean.TRUE.equals(context.getRunAsNonRoot())) {
-            problems.add(where + " does not set runAsNonRoot: true");
-        }
-        if (!Boolean.FALSE.equals(context.getAllowPrivilegeEscalation())) {
-            problems.add(where + " does not set allowPrivilegeEscalation: false");
-        }
-        if (context.getCapabilities() == null || !context.getCapabilities().getDrop().contains("ALL")) {
-            problems.add(where + " does not drop ALL capabilities");
-        } else if (context.getCapabilities().getAdd() != null && !context.getCapabilities().getAdd().isEmpty()) {
-            problems.add(where + " adds capabilities " + context.getCapabilities().getAdd());
-        }
-        String seccomp = context.getSeccompProfile() == null ? null : context.getSeccompProfile().getType();
-        if (!"RuntimeDefault".equals(seccomp) && !"Localhost".equals(seccomp)) {
-            problems.add(where + " has seccompProfile " + seccomp + ", not RuntimeDefault or Localhost");
-        }
-        if (!Boolean.TRUE.equals(context.getReadOnlyRootFilesystem())) {
-            problems.add(where + " has a writable root file system");
-        }
-        return problems;
     }
 
     private static List<String> sinkIsRendered(Manifests manifests, String what, Destination sink) {

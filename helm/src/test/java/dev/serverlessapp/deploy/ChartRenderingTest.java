@@ -24,7 +24,7 @@ class ChartRenderingTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"defaults", "production", "localstack", "always-on"})
+    @ValueSource(strings = {"defaults", "production", "localstack", "always-on", "all-features"})
     void everyValueSetRendersManifestsThatPassEveryCheck(String valueSet) {
         Manifests manifests = render(values(valueSet));
 
@@ -137,6 +137,29 @@ class ChartRenderingTest {
                 .isInstanceOf(ManifestException.class).hasMessageContaining("transport");
         assertThatThrownBy(() -> Chart.render(CHART, Map.of("provisioning", Map.of("enabled", true))))
                 .as("IRSA roles need the OIDC provider").isInstanceOf(ManifestException.class).hasMessageContaining("oidcProvider");
+    }
+
+    @Test
+    void schemaTakesExactlyOneWayForTheSourcesToReachAws() {
+        // Knative Eventing refuses an AWS source or sink with neither; both would leave the choice to Knative.
+        assertThatThrownBy(() -> Chart.render(CHART, Map.of("aws", Map.of("eventingAuth", Map.of("secretName", "")))))
+                .isInstanceOf(ManifestException.class).hasMessageContaining("eventingAuth");
+        assertThatThrownBy(() -> Chart.render(CHART, Map.of("aws", Map.of("eventingAuth",
+                Map.of("serviceAccount", Map.of("name", "sqs-reader"))))))
+                .isInstanceOf(ManifestException.class).hasMessageContaining("eventingAuth");
+        assertThat(Chart.render(CHART, Map.of("aws", Map.of("eventingAuth",
+                Map.of("secretName", "", "serviceAccount", Map.of("name", "sqs-reader"))))))
+                .contains("serviceAccountName: sqs-reader").doesNotContain("secret:\n");
+    }
+
+    @Test
+    void schemaRefusesWhatKnativeWouldRefuseAtInstall() {
+        assertThatThrownBy(() -> Chart.render(CHART, Map.of("functionDefaults", Map.of("timeoutSeconds", 900))))
+                .as("above max-revision-timeout-seconds").isInstanceOf(ManifestException.class).hasMessageContaining("timeoutSeconds");
+        assertThatThrownBy(() -> Chart.render(CHART, Map.of("eventing", Map.of("broker", Map.of("class", "Kafka")))))
+                .as("the Kafka broker needs its bootstrap servers").isInstanceOf(ManifestException.class).hasMessageContaining("bootstrapServers");
+        assertThatThrownBy(() -> Chart.render(CHART, Map.of("eventing", Map.of("broker", Map.of("delivery", Map.of("backoffDelay", "PT0.25S"))))))
+                .as("Knative keeps one decimal place").isInstanceOf(ManifestException.class).hasMessageContaining("backoffDelay");
     }
 
     @Test

@@ -54,7 +54,7 @@ public final class KnativeCron {
         }
         String[] fields = spec.trim().split("\\s+");
         if (fields.length < 5 || fields.length > 6) {
-            return Optional.of("expected 5 to 6 fields, found " + fields.length + ": " + spec);
+            return Optional.of("expected 5 to 6 fields, found " + fields.length + ": [" + String.join(" ", fields) + "]");
         }
         int offset = fields.length == 5 ? 1 : 0;
         for (int i = offset; i < FIELDS.size(); i++) {

@@ -79,6 +79,15 @@ public final class UpstreamChecks {
         return problems;
     }
 
+    /** {@link #check}, failing with every problem (object and field path) when there is any. */
+    public void requireInstallable(String yaml) {
+        List<Problem> problems = check(yaml);
+        if (!problems.isEmpty()) {
+            throw new ManifestException(problems.size() + " object(s) or fields that " + release + " would refuse:\n  "
+                    + String.join("\n  ", problems.stream().map(Problem::toString).toList()));
+        }
+    }
+
     private List<Problem> check(String object, JsonNode resource) {
         List<Problem> problems = new ArrayList<>(ApiServerRules.check(object, resource));
         String apiVersion = text(resource, "apiVersion");
