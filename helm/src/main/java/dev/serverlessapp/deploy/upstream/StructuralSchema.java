@@ -71,8 +71,13 @@ final class StructuralSchema {
                 out.set("type", NODES.arrayNode().add("integer").add("string"));
             }
         }
-        if (schema.path("nullable").asBoolean(false) && out.has("type") && out.get("type").isString()) {
-            out.set("type", NODES.arrayNode().add(out.get("type").asString()).add("null"));
+        if (schema.path("nullable").asBoolean(false)) {
+            if (out.has("type") && out.get("type").isString()) {
+                out.set("type", NODES.arrayNode().add(out.get("type").asString()).add("null"));
+            }
+            if (out.has("enum")) {
+                ((ArrayNode) out.get("enum")).addNull();
+            }
         }
         if ("set".equals(schema.path("x-kubernetes-list-type").asString(""))) {
             out.put("uniqueItems", true);

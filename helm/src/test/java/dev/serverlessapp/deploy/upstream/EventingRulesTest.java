@@ -149,6 +149,16 @@ class EventingRulesTest {
     }
 
     @Test
+    void theKafkaKeysCheckedAreTheOnesUpstreamsConfigMapHas() throws java.io.IOException {
+        for (UpstreamRelease release : UpstreamRelease.SUPPORTED) {
+            JsonNode upstream = read(java.nio.file.Files.readString(release.kafkaBrokerDir(UPSTREAM).resolve("kafka-broker-config.yaml")));
+            List<String> keys = new java.util.ArrayList<>();
+            upstream.path("data").properties().forEach(e -> keys.add(e.getKey()));
+            assertThat(keys).as(release.toString()).containsExactlyInAnyOrderElementsOf(KafkaBrokerRules.KEYS);
+        }
+    }
+
+    @Test
     void eventPolicyNeedsAuthenticationOidc() {
         String policy = """
                 apiVersion: eventing.knative.dev/v1alpha1
