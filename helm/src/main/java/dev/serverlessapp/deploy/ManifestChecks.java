@@ -1,8 +1,5 @@
 package dev.serverlessapp.deploy;
 
-import com.cronutils.model.CronType;
-import com.cronutils.model.definition.CronDefinitionBuilder;
-import com.cronutils.parser.CronParser;
 import io.fabric8.knative.duck.v1.Destination;
 import io.fabric8.knative.duck.v1.KReference;
 import io.fabric8.knative.eventing.v1.Broker;
@@ -13,9 +10,8 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Probe;
 import dev.serverlessapp.deploy.upstream.IsoPeriod;
-import java.time.DateTimeException;
+import dev.serverlessapp.deploy.upstream.KnativeCron;
 import java.time.Duration;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -34,8 +30,6 @@ public final class ManifestChecks {
     public static final String MIN_SCALE = "autoscaling.knative.dev/min-scale";
     /** Knative Serving's revision-timeout-seconds default, for a Service that sets none. */
     static final long KNATIVE_DEFAULT_TIMEOUT_SECONDS = 300;
-    private static final CronParser CRON = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.UNIX));
-    private static final Set<String> DESCRIPTORS = Set.of("@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly");
 
     private ManifestChecks() {
     }
@@ -173,26 +167,20 @@ public final class ManifestChecks {
                 .toList();
     }
 
-    /** PingSource schedules are 5-field cron lines (or descriptors), with a real time zone. */
+    /**
+     * PingSource schedules and time zones as Knative Eventing reads them (robfig/cron with optional
+     * seconds and descriptors, Go's time zone names): {@link KnativeCron}.
+     */
     public static List<String> schedules(Manifests manifests) {
         List<String> problems = new ArrayList<>();
         for (PingSource ping : manifests.pingSources()) {
             String name = ping.getMetadata().getName();
             String schedule = ping.getSpec().getSchedule();
-            if (schedule == null || !DESCRIPTORS.contains(schedule.trim())) {
-                try {
-                    CRON.parse(Objects.requireNonNull(schedule, "no schedule")).validate();
-                } catch (IllegalArgumentException | NullPointerException e) {
-                    problems.add("PingSource " + name + " schedule '" + schedule + "' is not a valid cron: " + e.getMessage());
-                }
-            }
+            KnativeCron.scheduleProblem(schedule).ifPresent(problem ->
+                    problems.add("PingSource " + name + " schedule '" + schedule + "' is not a valid cron: " + problem));
             String zone = ping.getSpec().getTimezone();
-            if (zone != null && !zone.isEmpty()) {
-                try {
-                    ZoneId.of(zone);
-                } catch (DateTimeException e) {
-                    problems.add("PingSource " + name + " timezone '" + zone + "' is not a time zone");
-                }
+            if (zone != null && !KnativeCron.isGoLocation(zone)) {
+                problems.add("PingSource " + name + " timezone '" + zone + "' is not a time zone");
             }
         }
         return problems;
