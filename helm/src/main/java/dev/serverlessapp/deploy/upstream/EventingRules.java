@@ -7,7 +7,6 @@ import static dev.serverlessapp.deploy.upstream.Json.text;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import tools.jackson.core.JacksonException;
@@ -369,9 +368,5 @@ final class EventingRules {
         if (!isSet(ref.path("kind"))) {
             add(at(path, "kind"), "missing field(s)");
         }
-    }
-
-    static Map<String, String> none() {
-        return Map.of();
     }
 }

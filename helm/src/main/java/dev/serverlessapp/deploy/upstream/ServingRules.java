@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -518,7 +519,7 @@ final class ServingRules {
     /** The one serving port across containers (validateContainersPorts), name defaulted to "http". */
     private JsonNode servingPort(JsonNode containers, String path) {
         int count = 0;
-        ObjectNode port = tools.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        ObjectNode port = JsonNodeFactory.instance.objectNode();
         for (JsonNode container : containers) {
             if (container.path("ports").size() > 0) {
                 count += container.path("ports").size();
@@ -690,7 +691,7 @@ final class ServingRules {
     /** Knative's defaults for a user container's readiness probe, then its rules. */
     private void readinessProbe(JsonNode container, String path, JsonNode servingPort) {
         JsonNode given = container.path("readinessProbe");
-        ObjectNode probe = given.isObject() ? ((ObjectNode) given).deepCopy() : tools.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        ObjectNode probe = given.isObject() ? ((ObjectNode) given).deepCopy() : JsonNodeFactory.instance.objectNode();
         if (!probe.has("tcpSocket") && !probe.has("httpGet") && !probe.has("exec") && !probe.has("grpc")) {
             probe.putObject("tcpSocket");
         }
