@@ -206,3 +206,12 @@ uriEndpointOverride: {{ $root.Values.aws.endpoint | quote }}
 {{- $statement := dict "Effect" "Allow" "Principal" (dict "Federated" $federated) "Action" "sts:AssumeRoleWithWebIdentity" "Condition" $condition -}}
 {{- dict "Version" "2012-10-17" "Statement" (list $statement) | toJson -}}
 {{- end }}
+
+{{/* The chart's Brokers: eventing.broker.name, then each SQS source's own, once each. */}}
+{{- define "serverless-app.brokers" -}}
+{{- $names := list .Values.eventing.broker.name -}}
+{{- range $key := list "email" "uploads" -}}
+{{- $names = append $names (index $.Values.eventing.sqsSources $key).broker -}}
+{{- end -}}
+{{- toYaml (uniq $names) -}}
+{{- end -}}
