@@ -2,17 +2,11 @@ package dev.serverlessapp.connector;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.ServerSocket;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -22,7 +16,6 @@ import org.elasticmq.rest.sqs.SQSRestServerBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.yaml.snakeyaml.Yaml;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
@@ -47,15 +40,14 @@ class SqsSourceConnectorTest {
     private static SQSRestServer elasticMq;
     private static SqsClient sqs;
     private static RecordingSink sink;
-    private static Process connector;
-    private static Path connectorLog;
+    private static ConnectorProcess connector;
     private static String queueUrl;
     private static String queueName;
     private static String sinkPath;
 
     @BeforeAll
     static void startConnector() throws IOException {
-        int port = freePort();
+        int port = ConnectorProcess.freePort();
         elasticMq = SQSRestServerBuilder.withPort(port).withInterface("127.0.0.1")
                 .withServerAddress(new NodeAddress("http", "127.0.0.1", port, "")).start();
         elasticMq.waitUntilStarted();
@@ -63,7 +55,7 @@ class SqsSourceConnectorTest {
         sqs = SqsClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"))).build();
 
-        Map<String, Object> spec = renderedSpec("email-queue");
+        Map<String, Object> spec = ConnectorProcess.renderedSpec("IntegrationSource", "email-queue");
         Map<String, Object> sqsSpec = child(child(spec, "aws"), "sqs");
         String arn = (String) sqsSpec.get("arn");
         queueName = arn.substring(arn.lastIndexOf(':') + 1);
@@ -75,18 +67,15 @@ class SqsSourceConnectorTest {
 
         sink = new RecordingSink();
         sinkPath = "/" + NAMESPACE + "/" + child(child(spec, "sink"), "ref").get("name");
-        Map<String, String> env = KnativeSourceEnvironment.of(spec, sink.url(sinkPath),
+        Map<String, String> env = KnativeEnvironment.ofSource(spec, sink.url(sinkPath),
                 Map.of("aws.accessKey", "test", "aws.secretKey", "test"));
-        connector = start(env);
+        connector = ConnectorProcess.start(SqsSourceConnector.class, env);
     }
 
     @AfterAll
     static void stop() throws InterruptedException {
         if (connector != null) {
-            connector.destroy();
-            if (!connector.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
-                connector.destroyForcibly();
-            }
+            connector.close();
         }
         if (sink != null) {
             sink.close();
@@ -169,7 +158,7 @@ class SqsSourceConnectorTest {
                 return value;
             }
             if (!connector.isAlive()) {
-                throw new AssertionError("the connector stopped while waiting for " + what + "; its output:\n" + log());
+                throw new AssertionError("the connector stopped while waiting for " + what + "; its output:\n" + connector.output());
             }
             try {
                 Thread.sleep(100);
@@ -178,59 +167,15 @@ class SqsSourceConnectorTest {
                 throw new AssertionError(e);
             }
         }
-        throw new AssertionError("no " + what + " within " + PATIENCE + "; the connector's output:\n" + log());
+        throw new AssertionError("no " + what + " within " + PATIENCE + "; the connector's output:\n" + connector.output());
     }
 
     private static <T> T first(List<T> list) {
         return list.isEmpty() ? null : list.getFirst();
     }
 
-    private static Process start(Map<String, String> env) throws IOException {
-        String classpath = Files.readString(Path.of(System.getProperty("connector.classpath"))).trim()
-                + File.pathSeparator + System.getProperty("connector.classes");
-        String java = ProcessHandle.current().info().command().orElse("java");
-        connectorLog = Files.createTempFile("sqs-connector-", ".log");
-        ProcessBuilder builder = new ProcessBuilder(java, "-cp", classpath, SqsSourceConnector.class.getName())
-                .redirectErrorStream(true).redirectOutput(connectorLog.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        builder.environment().clear();
-        builder.environment().putAll(env);
-        // What the default AWS chain finds in a pod (IRSA, Pod Identity) when the spec names no Secret.
-        builder.environment().put("AWS_ACCESS_KEY_ID", "test");
-        builder.environment().put("AWS_SECRET_ACCESS_KEY", "test");
-        return builder.start();
-    }
-
-    private static String log() {
-        try {
-            return Files.readString(connectorLog);
-        } catch (IOException e) {
-            return "(unreadable: " + e + ")";
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> renderedSpec(String name) throws IOException {
-        Path rendered = Path.of(System.getProperty("k8s.dir"), "serverless-app.yaml");
-        List<Map<String, Object>> documents = new ArrayList<>();
-        try (InputStream in = Files.newInputStream(rendered)) {
-            new Yaml().loadAll(in).forEach(d -> documents.add((Map<String, Object>) d));
-        }
-        return documents.stream()
-                .filter(d -> d != null && "IntegrationSource".equals(d.get("kind")))
-                .filter(d -> name.equals(child(d, "metadata").get("name")))
-                .map(d -> child(d, "spec"))
-                .findFirst().orElseThrow(() -> new AssertionError("no IntegrationSource " + name + " in " + rendered));
-    }
-
     @SuppressWarnings("unchecked")
     private static Map<String, Object> child(Map<String, Object> map, String key) {
         return (Map<String, Object>) map.get(key);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }
