@@ -13,15 +13,9 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.elasticmq.NodeAddress;
-import org.elasticmq.rest.sqs.SQSRestServer;
-import org.elasticmq.rest.sqs.SQSRestServerBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
@@ -36,7 +30,7 @@ class SqsSinkConnectorTest {
 
     private static final Duration PATIENCE = Duration.ofSeconds(90);
 
-    private static SQSRestServer elasticMq;
+    private static LocalSqs elasticMq;
     private static SqsClient sqs;
     private static ConnectorProcess connector;
     private static int port;
@@ -44,19 +38,15 @@ class SqsSinkConnectorTest {
 
     @BeforeAll
     static void startConnector() throws IOException {
-        int sqsPort = ConnectorProcess.freePort();
-        elasticMq = SQSRestServerBuilder.withPort(sqsPort).withInterface("127.0.0.1")
-                .withServerAddress(new NodeAddress("http", "127.0.0.1", sqsPort, "")).start();
-        elasticMq.waitUntilStarted();
-        URI endpoint = URI.create("http://127.0.0.1:" + sqsPort);
-        sqs = SqsClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"))).build();
+        elasticMq = new LocalSqs();
+        sqs = elasticMq.client();
+        URI endpoint = elasticMq.endpoint();
 
         Map<String, Object> spec = ConnectorProcess.renderedSpec("IntegrationSink", "dead-letters");
         @SuppressWarnings("unchecked")
         Map<String, Object> sqsSpec = (Map<String, Object>) ((Map<String, Object>) spec.get("aws")).get("sqs");
         String arn = (String) sqsSpec.get("arn");
-        queueUrl = sqs.createQueue(q -> q.queueName(arn.substring(arn.lastIndexOf(':') + 1))).queueUrl();
+        queueUrl = elasticMq.createQueue(arn);
         sqsSpec.put("overrideEndpoint", true);
         sqsSpec.put("uriEndpointOverride", endpoint.toString());
 
@@ -71,11 +61,8 @@ class SqsSinkConnectorTest {
         if (connector != null) {
             connector.close();
         }
-        if (sqs != null) {
-            sqs.close();
-        }
         if (elasticMq != null) {
-            elasticMq.stopAndWait();
+            elasticMq.close();
         }
     }
 

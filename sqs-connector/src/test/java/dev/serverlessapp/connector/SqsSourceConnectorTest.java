@@ -10,15 +10,9 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
-import org.elasticmq.NodeAddress;
-import org.elasticmq.rest.sqs.SQSRestServer;
-import org.elasticmq.rest.sqs.SQSRestServerBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
@@ -37,7 +31,7 @@ class SqsSourceConnectorTest {
     /** What a chart that used ceOverrides gave the connector (K_CE_OVERRIDES = {"extensions":{"queue":"email"}}). */
     private static final Map<String, Object> QUEUE_EXTENSION = Map.of("extensions", Map.of("queue", "email"));
 
-    private static SQSRestServer elasticMq;
+    private static LocalSqs elasticMq;
     private static SqsClient sqs;
     private static RecordingSink sink;
     private static ConnectorProcess connector;
@@ -47,13 +41,9 @@ class SqsSourceConnectorTest {
 
     @BeforeAll
     static void startConnector() throws IOException {
-        int port = ConnectorProcess.freePort();
-        elasticMq = SQSRestServerBuilder.withPort(port).withInterface("127.0.0.1")
-                .withServerAddress(new NodeAddress("http", "127.0.0.1", port, "")).start();
-        elasticMq.waitUntilStarted();
-        URI endpoint = URI.create("http://127.0.0.1:" + port);
-        sqs = SqsClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"))).build();
+        elasticMq = new LocalSqs();
+        sqs = elasticMq.client();
+        URI endpoint = elasticMq.endpoint();
 
         Map<String, Object> spec = ConnectorProcess.renderedSpec("IntegrationSource", "email-queue");
         Map<String, Object> sqsSpec = child(child(spec, "aws"), "sqs");
@@ -80,11 +70,8 @@ class SqsSourceConnectorTest {
         if (sink != null) {
             sink.close();
         }
-        if (sqs != null) {
-            sqs.close();
-        }
         if (elasticMq != null) {
-            elasticMq.stopAndWait();
+            elasticMq.close();
         }
     }
 
