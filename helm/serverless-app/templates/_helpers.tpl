@@ -248,7 +248,17 @@ deadLetterSink:
 {{- dict "Version" "2012-10-17" "Statement" (list $statement) | toJson -}}
 {{- end }}
 
-{{/* The Kafka broker's config ConfigMap. */}}
+{{/* The chart's Brokers: eventing.broker.name, then each SQS source's own, once each. */}}
+{{- define "serverless-app.brokers" -}}
+{{- $names := list .Values.eventing.broker.name -}}
+{{- range $key := list "email" "uploads" -}}
+{{- $names = append $names (index $.Values.eventing.sqsSources $key).broker -}}
+{{- end -}}
+{{- toYaml (uniq $names) -}}
+{{- end -}}
+
+{{/* The Kafka broker's config ConfigMap, one for all the chart's Brokers: the Kafka broker only reads
+     it, and names each Broker's topic after the Broker (knative-broker-<namespace>-<name>). */}}
 {{- define "serverless-app.kafkaConfigName" -}}
 {{- printf "%s-kafka-config" .Values.eventing.broker.name | trunc 63 | trimSuffix "-" -}}
 {{- end }}

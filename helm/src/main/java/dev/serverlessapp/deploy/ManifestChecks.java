@@ -6,6 +6,7 @@ import io.fabric8.knative.eventing.v1.Broker;
 import io.fabric8.knative.eventing.v1.Trigger;
 import io.fabric8.knative.serving.v1.Service;
 import io.fabric8.knative.sources.v1.PingSource;
+import io.fabric8.knative.sources.v1alpha1.IntegrationSource;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Probe;
@@ -137,8 +138,9 @@ public final class ManifestChecks {
     }
 
     /**
-     * Every emitted event reaches a Trigger, or its type is declared unrouted on the broker; a type
-     * declared unrouted that a Trigger does take is a stale declaration.
+     * Every emitted event enters a Broker and reaches a Trigger there, or its type is declared unrouted;
+     * an event from a source (work) reaches exactly one; a type declared unrouted that a Trigger does take
+     * is a stale declaration; an SQS source does not rely on ceOverrides, which its connector ignores.
      */
     public static List<String> routing(Manifests manifests) {
         Set<String> unrouted = manifests.brokers().stream()
@@ -148,21 +150,38 @@ public final class ManifestChecks {
                 .collect(Collectors.toSet());
         List<String> problems = new ArrayList<>();
         for (EmittedEvent event : EmittedEvent.of(manifests)) {
-            List<String> takers = subscribersOf(manifests, event.attributes());
+            if (event.broker() == null) {
+                problems.add(event.emitter() + " does not send to a Broker: its events would get no retries, no dead-letter sink and no Trigger");
+                continue;
+            }
+            List<String> takers = subscribersOf(manifests, event.broker(), event.attributes());
             if (takers.isEmpty() && !unrouted.contains(event.type())) {
-                problems.add(event.emitter() + " emits " + event.attributes() + ", which no Trigger takes and which is not declared unrouted");
+                problems.add(event + ", which no Trigger takes and which is not declared unrouted");
             }
             if (!takers.isEmpty() && unrouted.contains(event.type())) {
                 problems.add(event.type() + " is declared unrouted but Triggers " + takers + " take it");
+            }
+            if (event.fromSource() && takers.size() > 1) {
+                problems.add(event + " reaches " + takers + ": a source's event is work for exactly one function");
+            }
+        }
+        for (IntegrationSource source : manifests.integrationSources()) {
+            var overrides = source.getSpec().getCeOverrides();
+            boolean sqs = source.getSpec().getAws() != null && source.getSpec().getAws().getSqs() != null;
+            if (sqs && overrides != null && overrides.getExtensions() != null && !overrides.getExtensions().isEmpty()) {
+                problems.add("IntegrationSource " + source.getMetadata().getName() + " sets ceOverrides " + overrides.getExtensions()
+                        + ", which Knative's SQS connector ignores (sqs-connector's SqsSourceConnectorTest): "
+                        + "tell its events apart by the Broker it sinks into");
             }
         }
         return problems;
     }
 
-    /** The Services whose Triggers let an event with these attributes through. */
-    public static List<String> subscribersOf(Manifests manifests, Map<String, String> attributes) {
+    /** The Services whose Triggers on this Broker let an event with these attributes through. */
+    public static List<String> subscribersOf(Manifests manifests, String broker, EventAttributes event) {
         return manifests.triggers().stream()
-                .filter(trigger -> EventFilters.matches(trigger, attributes))
+                .filter(trigger -> broker.equals(trigger.getSpec().getBroker()))
+                .filter(trigger -> EventFilters.matches(trigger, event))
                 .map(trigger -> describe(ref(trigger.getSpec().getSubscriber())))
                 .toList();
     }

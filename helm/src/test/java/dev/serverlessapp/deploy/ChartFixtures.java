@@ -49,8 +49,9 @@ final class ChartFixtures {
      * Every option on at once, each with the example its values.yaml comment gives: ACK provisioning,
      * the sources on an IRSA ServiceAccount (Knative Eventing 1.20+), EventPolicy (needs
      * authentication-oidc), the PodMonitor, the Kafka broker with a client Secret, tracing export,
-     * pull secrets, extra env, SMTP credentials, a per-Trigger delivery timeout and the longest
-     * timeout Knative allows by default.
+     * pull secrets, extra env, SMTP credentials, a per-Trigger delivery timeout, the longest
+     * timeout Knative allows by default, and an SQS source sinking into a Broker of another name
+     * (with its function's Trigger there): three Kafka Brokers, each with its EventPolicy.
      */
     static Map<String, Object> allFeatures() {
         return Map.of(
@@ -66,11 +67,13 @@ final class ChartFixtures {
                         "user-api", Map.of("scale", Map.of("min", 1, "max", 20),
                                 "serviceAccount", Map.of("annotations", Map.of("example.com/team", "accounts"))),
                         "email-worker", Map.of("trigger", Map.of("deliveryTimeout", "PT90S")),
+                        "file-processor", Map.of("trigger", Map.of("broker", "files")),
                         "scheduled-tasks", Map.of("timeoutSeconds", 600)),
                 "mail", Map.of("transport", "smtp", "smtp", Map.of("existingSecret", "smtp")),
                 "eventing", Map.of(
                         "broker", Map.of("class", "Kafka", "kafka", Map.of("bootstrapServers",
                                 "kafka-0.kafka:9092,kafka-1.kafka:9092,kafka-2.kafka:9092", "authSecretName", "kafka-client")),
+                        "sqsSources", Map.of("uploads", Map.of("broker", "files")),
                         "eventPolicy", Map.of("enabled", true, "extraSubjects", List.of("system:serviceaccount:ops:replayer"))),
                 "provisioning", Map.of("enabled", true,
                         "oidcProvider", "oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE",

@@ -13,11 +13,44 @@ class ManifestChecksTest {
 
     @Test
     void sourceWhoseEventsNoTriggerTakesIsReported() {
-        // The email source now stamps queue=mail, but email-worker's Trigger still wants queue=email.
-        Manifests manifests = render(Map.of("eventing", Map.of("sqsSources", Map.of("email", Map.of("queueExtension", "mail")))));
+        // The email source now sinks into Broker mail, but email-worker's Trigger still listens on email.
+        Manifests manifests = render(Map.of("eventing", Map.of("sqsSources", Map.of("email", Map.of("broker", "mail")))));
 
         assertThat(ManifestChecks.routing(manifests)).singleElement().asString()
-                .contains("IntegrationSource/email-queue").contains("queue=mail").contains("no Trigger takes");
+                .contains("IntegrationSource/email-queue").contains("Broker mail").contains("no Trigger takes");
+    }
+
+    @Test
+    void routingByAQueueExtensionIsReportedTwice() {
+        // The design this chart had: both sources into one Broker, told apart by ceOverrides' `queue`.
+        Manifests manifests = render(Map.of("eventing", Map.of("sqsSources", Map.of(
+                        "email", Map.of("broker", "serverless-app"), "uploads", Map.of("broker", "serverless-app"))),
+                "functions", Map.of(
+                        "email-worker", Map.of("trigger", Map.of("broker", "serverless-app", "filters", List.of(
+                                Map.of("exact", Map.of("type", "dev.knative.eventing.aws-sqs", "queue", "email"))))),
+                        "file-processor", Map.of("trigger", Map.of("broker", "serverless-app", "filters", List.of(
+                                Map.of("exact", Map.of("type", "dev.knative.eventing.aws-sqs", "queue", "uploads"))))))));
+        manifests.integrationSources().forEach(source -> source.getSpec().setCeOverrides(
+                new io.fabric8.knative.duck.v1.CloudEventOverrides(Map.of("queue", source.getMetadata().getName().replace("-queue", "")))));
+
+        assertThat(ManifestChecks.routing(manifests)).hasSize(4)
+                .anySatisfy(p -> assertThat(p).contains("IntegrationSource/email-queue").contains("no Trigger takes"))
+                .anySatisfy(p -> assertThat(p).contains("IntegrationSource/uploads-queue").contains("no Trigger takes"))
+                .anySatisfy(p -> assertThat(p).contains("IntegrationSource email-queue sets ceOverrides").contains("ignores"))
+                .anySatisfy(p -> assertThat(p).contains("IntegrationSource uploads-queue sets ceOverrides"));
+    }
+
+    @Test
+    void sourceEventThatReachesTwoFunctionsIsReported() {
+        // Both SQS sources into one Broker, each function taking every SQS event there.
+        Manifests manifests = render(Map.of("eventing", Map.of("sqsSources", Map.of(
+                        "email", Map.of("broker", "serverless-app"), "uploads", Map.of("broker", "serverless-app"))),
+                "functions", Map.of(
+                        "email-worker", Map.of("trigger", Map.of("broker", "serverless-app")),
+                        "file-processor", Map.of("trigger", Map.of("broker", "serverless-app")))));
+
+        assertThat(ManifestChecks.routing(manifests)).hasSize(2).allSatisfy(p -> assertThat(p)
+                .contains("reaches [Service/email-worker, Service/file-processor]").contains("exactly one function"));
     }
 
     @Test
@@ -30,14 +63,14 @@ class ManifestChecksTest {
 
     @Test
     void staleUnroutedDeclarationIsReportedWhenATriggerTakesTheType() {
-        // A notifier now subscribes to file.processed: the declaration "nothing takes it" is wrong.
-        Manifests manifests = render(Map.of("functions", Map.of("email-worker", Map.of("trigger", Map.of("filters", List.of(
-                Map.of("any", List.of(
-                        Map.of("exact", Map.of("type", "dev.knative.eventing.aws-sqs", "queue", "email")),
-                        Map.of("exact", Map.of("type", "dev.serverlessapp.file.processed"))))))))));
+        // email-worker now takes file.processed on the uploads Broker, where it arrives: the declaration
+        // "nothing takes it" is wrong (and the email queue's events now reach nobody).
+        Manifests manifests = render(Map.of("functions", Map.of("email-worker", Map.of("trigger", Map.of("broker", "uploads",
+                "filters", List.of(Map.of("exact", Map.of("type", "dev.serverlessapp.file.processed"))))))));
 
-        assertThat(ManifestChecks.routing(manifests)).singleElement().asString()
-                .contains("declared unrouted").contains("Service/email-worker");
+        assertThat(ManifestChecks.routing(manifests)).hasSize(2)
+                .anySatisfy(p -> assertThat(p).contains("declared unrouted").contains("Service/email-worker"))
+                .anySatisfy(p -> assertThat(p).contains("IntegrationSource/email-queue").contains("no Trigger takes"));
     }
 
     @Test

@@ -71,8 +71,10 @@ class UpstreamValidationTest {
     @Test
     void eventPolicyIsRefusedWhereAuthenticationOidcIsOff() {
         assertThat(CHECKS.get(UpstreamRelease.NEWEST).check(Chart.render(CHART, ChartFixtures.production())))
-                .singleElement().hasToString("EventPolicy broker-senders: oidc-authentication feature not enabled "
-                        + "(config-features authentication-oidc: enabled)");
+                .extracting(Problem::toString).containsExactlyInAnyOrder(
+                        "EventPolicy serverless-app-senders: oidc-authentication feature not enabled (config-features authentication-oidc: enabled)",
+                        "EventPolicy email-senders: oidc-authentication feature not enabled (config-features authentication-oidc: enabled)",
+                        "EventPolicy uploads-senders: oidc-authentication feature not enabled (config-features authentication-oidc: enabled)");
     }
 
     @Test

@@ -19,12 +19,16 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** Posts a CloudEvent to the running broker, in binary mode, or a structured event file as it is. */
-@Command(name = "send", description = "Send a CloudEvent to the broker (binary mode; --file sends structured mode).")
+/** Posts a CloudEvent to a running Broker, in binary mode, or a structured event file as it is. */
+@Command(name = "send", description = "Send a CloudEvent to a Broker (binary mode; --file sends structured mode).")
 final class SendCommand implements Callable<Integer> {
 
     @Mixin
     LocalCommand.Location location = new LocalCommand.Location();
+
+    @Option(names = "--broker", description = "The Broker: email or uploads (the SQS queues' own), or the default one "
+            + "(the PingSource's).")
+    String broker;
 
     @Option(names = "--type", description = "The event's type.")
     String type;
@@ -46,8 +50,14 @@ final class SendCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
+        if (broker != null && !broker.matches("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?")) {
+            System.err.println("error: --broker takes a Broker's name (lower-case letters, digits and -), e.g. email");
+            return 2;
+        }
         RuntimeState state = RuntimeState.read(location.dataDir());
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(state.brokerUrl()));
+        String url = broker == null ? state.brokerUrl()
+                : state.brokerUrl().substring(0, state.brokerUrl().lastIndexOf('/') + 1) + broker;
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url));
         if (file != null) {
             byte[] json = "-".equals(file) ? System.in.readAllBytes() : Files.readAllBytes(Path.of(file));
             request.header("content-type", "application/cloudevents+json").POST(HttpRequest.BodyPublishers.ofByteArray(json));
@@ -68,7 +78,7 @@ final class SendCommand implements Callable<Integer> {
             request.POST(HttpRequest.BodyPublishers.ofByteArray(message.body()));
         }
         HttpResponse<String> response = HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
-        System.out.println(response.statusCode() == 202 ? "accepted by " + state.brokerUrl()
+        System.out.println(response.statusCode() == 202 ? "accepted by " + url
                 : "refused (HTTP " + response.statusCode() + "): " + response.body());
         return response.statusCode() == 202 ? 0 : 1;
     }
