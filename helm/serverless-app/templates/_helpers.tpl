@@ -166,7 +166,7 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
 {{- end }}
 {{- end }}
 
-{{/* AWS settings of an IntegrationSource/IntegrationSink: region, endpoint, credentials. */}}
+{{/* AWS settings of an IntegrationSource/IntegrationSink: the queue's ARN, region, endpoint. */}}
 {{- define "serverless-app.integrationAws" -}}
 {{- $root := index . 0 -}}
 {{- $queue := index . 1 -}}
@@ -178,7 +178,48 @@ uriEndpointOverride: {{ $root.Values.aws.endpoint | quote }}
 {{- end }}
 {{- end }}
 
+{{/* spec.aws.auth of the IntegrationSources and the IntegrationSink: the Secret, or the ServiceAccount
+     they run as (Eventing 1.20+). values.schema.json lets exactly one through, as Knative needs one. */}}
+{{- define "serverless-app.integrationAuth" -}}
+{{- $auth := .Values.aws.eventingAuth -}}
+auth:
+{{- if $auth.secretName }}
+  secret:
+    ref:
+      name: {{ $auth.secretName }}
+{{- else }}
+  serviceAccountName: {{ $auth.serviceAccount.name }}
+{{- end }}
+{{- end }}
 
+{{/* Seconds of an ISO-8601 duration of the form values.schema.json admits (PnDTnHnMnS). */}}
+{{- define "serverless-app.isoSeconds" -}}
+{{- $d := regexFind "[0-9]+D" . | trimSuffix "D" | default "0" | atoi -}}
+{{- $time := regexFind "T.*$" . -}}
+{{- $h := regexFind "[0-9]+H" $time | trimSuffix "H" | default "0" | atoi -}}
+{{- $m := regexFind "[0-9]+M" $time | trimSuffix "M" | default "0" | atoi -}}
+{{- $s := regexFind "[0-9]+(\\.[0-9])?S" $time | trimSuffix "S" | default "0" | float64 | ceil | int -}}
+{{- add (mul $d 86400) (mul $h 3600) (mul $m 60) $s -}}
+{{- end }}
+
+{{/* The Broker's delivery: retries with backoff, then the dead-letter sink. Call with (list $ timeout);
+     a Trigger that needs a longer timeout repeats all of it, since the channel-based broker takes a
+     Trigger's delivery instead of the Broker's, not merged with it. */}}
+{{- define "serverless-app.delivery" -}}
+{{- $root := index . 0 -}}
+{{- $delivery := $root.Values.eventing.broker.delivery -}}
+retry: {{ $delivery.retry }}
+backoffPolicy: {{ $delivery.backoffPolicy }}
+backoffDelay: {{ $delivery.backoffDelay }}
+{{- with index . 1 }}
+timeout: {{ . }}
+{{- end }}
+deadLetterSink:
+  ref:
+    apiVersion: sinks.knative.dev/v1alpha1
+    kind: IntegrationSink
+    name: {{ $root.Values.eventing.deadLetters.sinkName }}
+{{- end }}
 
 {{/* A policy document from iam/<name>.json with its ${PLACEHOLDERS} filled from values. */}}
 {{- define "serverless-app.policyDocument" -}}
@@ -195,7 +236,7 @@ uriEndpointOverride: {{ $root.Values.aws.endpoint | quote }}
     | replace "${MAIL_FROM}" $root.Values.mail.from -}}
 {{- end }}
 
-{{/* IRSA trust policy: only this function's ServiceAccount, through the cluster's OIDC provider. */}}
+{{/* IRSA trust policy: only this ServiceAccount (a function's, or the eventing one), through the cluster's OIDC provider. */}}
 {{- define "serverless-app.trustPolicy" -}}
 {{- $root := index . 0 -}}
 {{- $name := index . 1 -}}
@@ -205,4 +246,19 @@ uriEndpointOverride: {{ $root.Values.aws.endpoint | quote }}
 {{- $condition := dict "StringEquals" (dict (printf "%s:sub" $oidc) $subject (printf "%s:aud" $oidc) "sts.amazonaws.com") -}}
 {{- $statement := dict "Effect" "Allow" "Principal" (dict "Federated" $federated) "Action" "sts:AssumeRoleWithWebIdentity" "Condition" $condition -}}
 {{- dict "Version" "2012-10-17" "Statement" (list $statement) | toJson -}}
+{{- end }}
+
+{{/* The chart's Brokers: eventing.broker.name, then each SQS source's own, once each. */}}
+{{- define "serverless-app.brokers" -}}
+{{- $names := list .Values.eventing.broker.name -}}
+{{- range $key := list "email" "uploads" -}}
+{{- $names = append $names (index $.Values.eventing.sqsSources $key).broker -}}
+{{- end -}}
+{{- toYaml (uniq $names) -}}
+{{- end -}}
+
+{{/* The Kafka broker's config ConfigMap, one for all the chart's Brokers: the Kafka broker only reads
+     it, and names each Broker's topic after the Broker (knative-broker-<namespace>-<name>). */}}
+{{- define "serverless-app.kafkaConfigName" -}}
+{{- printf "%s-kafka-config" .Values.eventing.broker.name | trunc 63 | trimSuffix "-" -}}
 {{- end }}

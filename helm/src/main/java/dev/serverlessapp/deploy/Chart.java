@@ -20,6 +20,8 @@ public final class Chart {
     /** Release name and namespace used for {@code k8s/} and by default. */
     public static final String DEFAULT_RELEASE = "serverless-app";
     public static final String DEFAULT_NAMESPACE = "serverless-app";
+    /** The Kubernetes version renders assume: the oldest Chart.yaml's kubeVersion admits (Knative 1.17's minimum). */
+    public static final String KUBE_VERSION = "v1.30.0";
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
@@ -32,14 +34,24 @@ public final class Chart {
     }
 
     public static String render(Path chartDir, Map<String, Object> values, String namespace) {
+        return render(chartDir, values, namespace, List.of());
+    }
+
+    /** With {@code --set key=value} arguments on top of the values, parsed by Helm as its CLI does. */
+    public static String render(Path chartDir, Map<String, Object> values, String namespace, List<String> sets) {
         Path valuesFile = writeValues(values);
         try {
-            return new Helm(chartDir)
+            var template = new Helm(chartDir)
                     .template()
                     .withName(DEFAULT_RELEASE)
                     .withNamespace(namespace)
-                    .withValuesFile(valuesFile)
-                    .call();
+                    .withKubeVersion(KUBE_VERSION)
+                    .withValuesFile(valuesFile);
+            for (String set : sets) {
+                int equals = set.indexOf('=');
+                template.set(set.substring(0, equals), set.substring(equals + 1));
+            }
+            return template.call();
         } catch (RuntimeException e) {
             throw new ManifestException("helm template failed for " + chartDir + ": " + e.getMessage(), e);
         } finally {

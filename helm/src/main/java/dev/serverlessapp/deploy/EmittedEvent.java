@@ -1,6 +1,8 @@
 package dev.serverlessapp.deploy;
 
 import io.fabric8.knative.duck.v1.CloudEventOverrides;
+import io.fabric8.knative.duck.v1.Destination;
+import io.fabric8.knative.eventing.v1.Trigger;
 import io.fabric8.knative.serving.v1.Service;
 import io.fabric8.knative.sources.v1.PingSource;
 import io.fabric8.knative.sources.v1alpha1.IntegrationSource;
@@ -10,57 +12,99 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * An event that something in the manifests puts on the broker, with the CloudEvent attributes a
- * Trigger can filter on (CONTEXT.md, "Event contracts").
+ * An event that something in the manifests puts on a Broker: the Broker it enters and the attributes a
+ * Trigger can filter on (the id and time, which differ for every event, left out).
  */
-public record EmittedEvent(String emitter, Map<String, String> attributes) {
+public record EmittedEvent(String emitter, String broker, EventAttributes attributes) {
 
     public static final String PING_TYPE = "dev.knative.sources.ping";
+    /**
+     * What Knative's SQS source connector sets on every event, whatever its queue. Proven by running it:
+     * sqs-connector's {@code SqsSourceConnectorTest}.
+     */
     public static final String SQS_TYPE = "dev.knative.eventing.aws-sqs";
     public static final String SQS_SOURCE = "dev.knative.eventing.aws-sqs-source";
+    public static final String SQS_SUBJECT = "aws-sqs-source";
+    public static final String SQS_CONTENT_TYPE = "application/json";
     /** Service annotation listing the event types a function replies with. */
     public static final String REPLIES_ANNOTATION = "serverless-app.dev/replies";
 
     public String type() {
-        return attributes.get("type");
+        return attributes.context().get("type");
     }
 
-    /** Everything the manifests' sources emit and their functions reply with. */
+    /** Sent by a source (PingSource, IntegrationSource): work that exactly one function must take. */
+    public boolean fromSource() {
+        return !emitter.startsWith("Service/");
+    }
+
+    /** Everything the manifests' sources emit and their functions reply with, where it enters. */
     public static List<EmittedEvent> of(Manifests manifests) {
         List<EmittedEvent> events = new ArrayList<>();
         for (PingSource ping : manifests.pingSources()) {
             String name = ping.getMetadata().getName();
-            String source = "/apis/v1/namespaces/" + ping.getMetadata().getNamespace() + "/pingsources/" + name;
-            events.add(event("PingSource/" + name, PING_TYPE, source, ping.getSpec().getCeOverrides()));
+            Map<String, String> context = context(PING_TYPE,
+                    "/apis/v1/namespaces/" + ping.getMetadata().getNamespace() + "/pingsources/" + name);
+            if (ping.getSpec().getContentType() != null) {
+                context.put("datacontenttype", ping.getSpec().getContentType());
+            }
+            events.add(new EmittedEvent("PingSource/" + name, broker(ping.getSpec().getSink()),
+                    new EventAttributes(context, extensions(ping.getSpec().getCeOverrides()))));
         }
-        for (IntegrationSource integration : manifests.integrationSources()) {
-            var aws = integration.getSpec().getAws();
+        for (IntegrationSource source : manifests.integrationSources()) {
+            var aws = source.getSpec().getAws();
             if (aws != null && aws.getSqs() != null) {
-                events.add(event("IntegrationSource/" + integration.getMetadata().getName(),
-                        SQS_TYPE, SQS_SOURCE, integration.getSpec().getCeOverrides()));
+                // The connector never reads ceOverrides (K_CE_OVERRIDES): its events carry no extension.
+                Map<String, String> context = context(SQS_TYPE, SQS_SOURCE);
+                context.put("subject", SQS_SUBJECT);
+                context.put("datacontenttype", SQS_CONTENT_TYPE);
+                events.add(new EmittedEvent("IntegrationSource/" + source.getMetadata().getName(),
+                        broker(source.getSpec().getSink()), new EventAttributes(context, Map.of())));
             }
         }
         for (Service service : manifests.services()) {
             String name = service.getMetadata().getName();
             String replies = service.getMetadata().getAnnotations() == null
                     ? null : service.getMetadata().getAnnotations().get(REPLIES_ANNOTATION);
-            if (replies != null && !replies.isBlank()) {
-                for (String type : replies.split(",")) {
-                    events.add(event("Service/" + name, type.trim(), "/serverless-app/" + name, null));
+            if (replies == null || replies.isBlank()) {
+                continue;
+            }
+            // A reply goes back into the Broker of the Trigger that delivered the event.
+            for (Trigger trigger : manifests.triggers()) {
+                var subscriber = trigger.getSpec().getSubscriber();
+                if (subscriber != null && subscriber.getRef() != null && "Service".equals(subscriber.getRef().getKind())
+                        && name.equals(subscriber.getRef().getName())) {
+                    for (String type : replies.split(",")) {
+                        events.add(new EmittedEvent("Service/" + name, trigger.getSpec().getBroker(),
+                                new EventAttributes(context(type.trim(), "/serverless-app/" + name), Map.of())));
+                    }
                 }
             }
         }
         return events;
     }
 
-    private static EmittedEvent event(String emitter, String type, String source, CloudEventOverrides overrides) {
-        Map<String, String> attributes = new LinkedHashMap<>();
-        attributes.put("specversion", "1.0");
-        attributes.put("type", type);
-        attributes.put("source", source);
-        if (overrides != null && overrides.getExtensions() != null) {
-            attributes.putAll(overrides.getExtensions());
-        }
-        return new EmittedEvent(emitter, Map.copyOf(attributes));
+    /** The Broker a sink names, or null when it is something else (then no Trigger sees the event). */
+    private static String broker(Destination sink) {
+        return sink != null && sink.getRef() != null && "Broker".equals(sink.getRef().getKind())
+                ? sink.getRef().getName() : null;
+    }
+
+    private static Map<String, String> context(String type, String source) {
+        Map<String, String> context = new LinkedHashMap<>();
+        context.put("specversion", "1.0");
+        context.put("type", type);
+        context.put("source", source);
+        return context;
+    }
+
+    private static Map<String, String> extensions(CloudEventOverrides overrides) {
+        return overrides == null || overrides.getExtensions() == null ? Map.of() : overrides.getExtensions();
+    }
+
+    @Override
+    public String toString() {
+        return emitter + " → Broker " + broker + ": " + attributes.context()
+                + (attributes.extensions().isEmpty() ? "" : " " + attributes.extensions());
     }
 }

@@ -2,89 +2,162 @@ package dev.serverlessapp.deploy;
 
 import io.fabric8.knative.eventing.v1.SubscriptionsAPIFilter;
 import io.fabric8.knative.eventing.v1.Trigger;
-import io.fabric8.knative.eventing.v1.TriggerFilter;
+import io.fabric8.knative.eventing.v1.TriggerSpec;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.BiPredicate;
+import java.util.function.Predicate;
 
 /**
- * Whether a Trigger lets an event through, by Knative's rules: the {@code filters} dialects
- * (exact, prefix, suffix, all, any, not; every top-level filter must match) and, when a Trigger
- * has no {@code filters}, the older {@code filter.attributes} (exact match, "" matches any value).
- * Attribute names are CloudEvent context attribute and extension names, e.g. {@code type},
- * {@code source}, {@code queue}.
+ * Whether a Trigger lets an event through, as Knative's broker filter decides it: the one model that
+ * the chart checks and the local runtime both use. Read from knative/eventing at knative-v1.22.2 (the
+ * same in 1.17.6): {@code pkg/broker/filter/filter_handler.go} ({@code filterEvent}),
+ * {@code pkg/eventfilter/subscriptionsapi} and {@code pkg/eventfilter/attributes}.
+ * <ul>
+ *   <li>A Trigger with {@code filters} uses them, and ignores {@code filter}; every one must let the event
+ *       through. Without {@code filters}, {@code filter.attributes} does: each attribute must be there and
+ *       equal, and {@code ""} means "there and not empty". Without either, everything passes.</li>
+ *   <li>{@code exact}, {@code prefix}, {@code suffix} compare every attribute named; an attribute the
+ *       event lacks fails. {@code all}, {@code any}, {@code not} combine.</li>
+ *   <li>A filter Knative cannot build is skipped, i.e. it lets everything through: one with no dialect
+ *       (e.g. {@code {}} or an empty {@code all}), or an {@code exact}/{@code prefix}/{@code suffix} with an
+ *       empty value. It is dropped from its list; a {@code not} of it answers "no filter", which lets
+ *       everything through too. An {@code all} in which nothing failed, or an {@code any} in which nothing
+ *       passed, answers what its last member answered (so "no filter" may end up letting an event through).</li>
+ *   <li>Refused, with a message: more than one dialect in one filter (Knative's webhook refuses such a
+ *       Trigger) and {@code cesql} (which needs an expression engine this model does not have).</li>
+ * </ul>
  */
 public final class EventFilters {
+
+    /** A filter's answer: Knative's FilterResult; only {@code FAIL} stops an event. */
+    enum Result { PASS, FAIL, NO_FILTER }
+
+    private interface Filter {
+        Result apply(EventAttributes event);
+    }
 
     private EventFilters() {
     }
 
-    public static boolean matches(Trigger trigger, Map<String, String> attributes) {
-        List<SubscriptionsAPIFilter> filters = trigger.getSpec().getFilters();
-        if (filters != null && !filters.isEmpty()) {
-            return matchesAll(filters, attributes);
-        }
-        TriggerFilter filter = trigger.getSpec().getFilter();
-        if (filter == null || filter.getAttributes() == null) {
-            return true;
-        }
-        return filter.getAttributes().entrySet().stream().allMatch(expected ->
-                expected.getValue().isEmpty()
-                        ? attributes.containsKey(expected.getKey())
-                        : expected.getValue().equals(attributes.get(expected.getKey())));
-    }
-
-    public static boolean matchesAll(List<SubscriptionsAPIFilter> filters, Map<String, String> attributes) {
-        return filters.stream().allMatch(filter -> matches(filter, attributes));
-    }
-
     /**
-     * One filter. Knative allows exactly one dialect per filter; more than one, or CESQL (which
-     * needs an expression engine), is refused with a message rather than guessed at.
+     * The Trigger's filter. Building it refuses what Knative would not evaluate (see above), so a caller
+     * finds out before any event arrives.
      */
-    public static boolean matches(SubscriptionsAPIFilter filter, Map<String, String> attributes) {
+    public static Predicate<EventAttributes> of(String trigger, TriggerSpec spec) {
+        Filter filter = build(trigger, spec);
+        return event -> filter.apply(event) != Result.FAIL;
+    }
+
+    public static boolean matches(Trigger trigger, EventAttributes event) {
+        return of(trigger.getMetadata().getName(), trigger.getSpec()).test(event);
+    }
+
+    private static Filter build(String trigger, TriggerSpec spec) {
+        if (spec.getFilters() != null && !spec.getFilters().isEmpty()) {
+            return all(spec.getFilters().stream().map(f -> build(trigger, f)).filter(Objects::nonNull).toList());
+        }
+        if (spec.getFilter() == null || spec.getFilter().getAttributes() == null) {
+            return event -> Result.NO_FILTER;
+        }
+        Map<String, String> attributes = Map.copyOf(spec.getFilter().getAttributes());
+        return event -> attributes.entrySet().stream().allMatch(expected -> event.lookup(expected.getKey())
+                .filter(value -> expected.getValue().isEmpty() ? !value.isEmpty() : expected.getValue().equals(value))
+                .isPresent()) ? Result.PASS : Result.FAIL;
+    }
+
+    /** One filter of the {@code filters} list; null when Knative would skip it. */
+    private static Filter build(String trigger, SubscriptionsAPIFilter filter) {
         int dialects = count(filter.getExact()) + count(filter.getPrefix()) + count(filter.getSuffix())
-                + count(filter.getAll()) + count(filter.getAny()) + (filter.getNot() == null ? 0 : 1)
-                + (filter.getCesql() == null ? 0 : 1);
-        if (dialects != 1) {
-            throw new IllegalArgumentException("a filter must use exactly one dialect, found " + dialects + ": " + filter);
+                + count(filter.getAll()) + count(filter.getAny()) + count(filter.getNot()) + count(filter.getCesql());
+        if (dialects > 1) {
+            throw new IllegalArgumentException("Trigger " + trigger + " has a filter with " + dialects
+                    + " dialects; Knative allows exactly one dialect per filter: " + filter);
         }
-        if (filter.getCesql() != null) {
-            throw new UnsupportedOperationException("cesql filters are not supported: " + filter.getCesql());
+        if (count(filter.getCesql()) == 1) {
+            throw new UnsupportedFilterException("Trigger " + trigger + " uses a cesql filter (" + filter.getCesql()
+                    + "), which is not evaluated here: express it with exact, prefix, suffix, all, any or not");
         }
-        // fabric8 leaves unused dialects as empty maps and lists, so "present" means non-empty.
         if (count(filter.getExact()) == 1) {
-            return each(filter.getExact(), attributes, String::equals);
+            return compare(filter.getExact(), String::equals);
         }
         if (count(filter.getPrefix()) == 1) {
-            return each(filter.getPrefix(), attributes, String::startsWith);
+            return compare(filter.getPrefix(), String::startsWith);
         }
         if (count(filter.getSuffix()) == 1) {
-            return each(filter.getSuffix(), attributes, String::endsWith);
+            return compare(filter.getSuffix(), String::endsWith);
         }
         if (count(filter.getAll()) == 1) {
-            return matchesAll(filter.getAll(), attributes);
+            return all(filter.getAll().stream().map(f -> build(trigger, f)).filter(Objects::nonNull).toList());
         }
         if (count(filter.getAny()) == 1) {
-            return filter.getAny().stream().anyMatch(f -> matches(f, attributes));
+            return any(filter.getAny().stream().map(f -> build(trigger, f)).filter(Objects::nonNull).toList());
         }
-        return !matches(filter.getNot(), attributes);
+        if (filter.getNot() != null) {
+            Filter inner = build(trigger, filter.getNot());
+            return inner == null ? event -> Result.NO_FILTER : event -> switch (inner.apply(event)) {
+                case PASS -> Result.FAIL;
+                case FAIL -> Result.PASS;
+                case NO_FILTER -> Result.NO_FILTER;
+            };
+        }
+        return null;
     }
 
-    private static boolean each(Map<String, String> expected, Map<String, String> attributes, BiPredicate<String, String> test) {
-        return expected.entrySet().stream().allMatch(entry -> {
-            String actual = attributes.get(entry.getKey());
-            return actual != null && test.test(actual, entry.getValue());
-        });
+    private static Filter compare(Map<String, String> expected, BiPredicate<String, String> test) {
+        if (expected.entrySet().stream().anyMatch(e -> e.getKey().isEmpty() || e.getValue() == null || e.getValue().isEmpty())) {
+            return null;
+        }
+        Map<String, String> copy = Map.copyOf(expected);
+        return event -> copy.entrySet().stream()
+                .allMatch(e -> event.lookup(e.getKey()).filter(value -> test.test(value, e.getValue())).isPresent())
+                ? Result.PASS : Result.FAIL;
     }
 
+    /** Knative's allFilter: the first FAIL, else what the last member answered. */
+    private static Filter all(List<Filter> filters) {
+        return event -> {
+            Result result = Result.NO_FILTER;
+            for (Filter filter : filters) {
+                result = filter.apply(event);
+                if (result == Result.FAIL) {
+                    return Result.FAIL;
+                }
+            }
+            return result;
+        };
+    }
+
+    /** Knative's anyFilter: the first PASS, else what the last member answered. */
+    private static Filter any(List<Filter> filters) {
+        return event -> {
+            Result result = Result.NO_FILTER;
+            for (Filter filter : filters) {
+                result = filter.apply(event);
+                if (result == Result.PASS) {
+                    return Result.PASS;
+                }
+            }
+            return result;
+        };
+    }
+
+    // fabric8 leaves unused dialects as empty maps and lists, so "present" means non-empty.
     private static int count(Object dialect) {
-        if (dialect instanceof Map<?, ?> map) {
-            return map.isEmpty() ? 0 : 1;
+        return switch (dialect) {
+            case null -> 0;
+            case Map<?, ?> map -> map.isEmpty() ? 0 : 1;
+            case List<?> list -> list.isEmpty() ? 0 : 1;
+            case String text -> text.isEmpty() ? 0 : 1;
+            default -> 1;
+        };
+    }
+
+    /** A filter that is valid for Knative but not evaluated here; the message says what to do instead. */
+    public static final class UnsupportedFilterException extends IllegalArgumentException {
+        public UnsupportedFilterException(String message) {
+            super(message);
         }
-        if (dialect instanceof List<?> list) {
-            return list.isEmpty() ? 0 : 1;
-        }
-        return dialect == null ? 0 : 1;
     }
 }

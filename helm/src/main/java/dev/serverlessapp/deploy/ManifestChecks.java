@@ -1,20 +1,18 @@
 package dev.serverlessapp.deploy;
 
-import com.cronutils.model.CronType;
-import com.cronutils.model.definition.CronDefinitionBuilder;
-import com.cronutils.parser.CronParser;
 import io.fabric8.knative.duck.v1.Destination;
 import io.fabric8.knative.duck.v1.KReference;
 import io.fabric8.knative.eventing.v1.Broker;
 import io.fabric8.knative.eventing.v1.Trigger;
 import io.fabric8.knative.serving.v1.Service;
 import io.fabric8.knative.sources.v1.PingSource;
+import io.fabric8.knative.sources.v1alpha1.IntegrationSource;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Probe;
-import io.fabric8.kubernetes.api.model.SecurityContext;
-import java.time.DateTimeException;
-import java.time.ZoneId;
+import dev.serverlessapp.deploy.upstream.IsoPeriod;
+import dev.serverlessapp.deploy.upstream.KnativeCron;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -31,8 +29,8 @@ public final class ManifestChecks {
 
     public static final String UNROUTED_ANNOTATION = "serverless-app.dev/unrouted-types";
     public static final String MIN_SCALE = "autoscaling.knative.dev/min-scale";
-    private static final CronParser CRON = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.UNIX));
-    private static final Set<String> DESCRIPTORS = Set.of("@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly");
+    /** Knative Serving's revision-timeout-seconds default, for a Service that sets none. */
+    static final long KNATIVE_DEFAULT_TIMEOUT_SECONDS = 300;
 
     private ManifestChecks() {
     }
@@ -44,6 +42,61 @@ public final class ManifestChecks {
         problems.addAll(routing(manifests));
         problems.addAll(schedules(manifests));
         problems.addAll(containers(manifests));
+        problems.addAll(podSecurity(manifests));
+        problems.addAll(deliveryTimeouts(manifests));
+        return problems;
+    }
+
+    /**
+     * Each Trigger's per-attempt delivery timeout (its own, else its Broker's) is at least its
+     * subscriber's timeoutSeconds: a shorter one counts an attempt still at work as failed and sends
+     * the event again while it runs. A Trigger with a delivery of its own repeats the Broker's
+     * retries and dead-letter sink: the channel-based broker uses a Trigger's delivery instead of
+     * the Broker's (reconciler/broker/trigger), so what it leaves out is lost.
+     */
+    public static List<String> deliveryTimeouts(Manifests manifests) {
+        List<String> problems = new ArrayList<>();
+        for (Trigger trigger : manifests.triggers()) {
+            String name = "Trigger " + trigger.getMetadata().getName();
+            var own = trigger.getSpec().getDelivery();
+            var brokerDelivery = manifests.find(Broker.class, trigger.getSpec().getBroker())
+                    .map(b -> b.getSpec() == null ? null : b.getSpec().getDelivery()).orElse(null);
+            String timeout = own != null && own.getTimeout() != null ? own.getTimeout() : brokerDelivery == null ? null : brokerDelivery.getTimeout();
+            KReference subscriber = ref(trigger.getSpec().getSubscriber());
+            var service = subscriber == null ? java.util.Optional.<Service>empty() : manifests.find(Service.class, subscriber.getName());
+            if (timeout != null && service.isPresent()) {
+                Long seconds = service.get().getSpec().getTemplate().getSpec().getTimeoutSeconds();
+                long allowed = seconds == null || seconds == 0 ? KNATIVE_DEFAULT_TIMEOUT_SECONDS : seconds;
+                var period = IsoPeriod.parse(timeout);
+                if (period.isPresent() && period.get().approximate().compareTo(Duration.ofSeconds(allowed)) < 0) {
+                    problems.add(name + " gives each attempt " + timeout + (own != null && own.getTimeout() != null ? "" : " (the Broker's)")
+                            + ", less than Service " + subscriber.getName() + "'s timeoutSeconds " + allowed
+                            + ": an attempt still at work would be counted as failed and the event sent again");
+                }
+            }
+            if (own != null && brokerDelivery != null) {
+                if (own.getDeadLetterSink() == null && brokerDelivery.getDeadLetterSink() != null) {
+                    problems.add(name + " has a delivery of its own without the Broker's dead-letter sink: its failed events would be dropped");
+                }
+                if (own.getRetry() == null && brokerDelivery.getRetry() != null) {
+                    problems.add(name + " has a delivery of its own without the Broker's retries: its events would get one attempt");
+                }
+            }
+        }
+        return problems;
+    }
+
+    /**
+     * Every function's pod, as Knative runs it (with its queue-proxy), meets the "restricted" Pod
+     * Security Standard. What the namespace itself can enforce is {@link PodSecurity#enforceableLevel}.
+     */
+    public static List<String> podSecurity(Manifests manifests) {
+        List<String> problems = new ArrayList<>();
+        PodSecurity.pods(manifests).forEach((pod, spec) -> {
+            if (pod.startsWith("Service ")) {
+                PodSecurity.violations(spec, PodSecurity.RESTRICTED).forEach(v -> problems.add(pod + " " + v));
+            }
+        });
         return problems;
     }
 
@@ -85,8 +138,9 @@ public final class ManifestChecks {
     }
 
     /**
-     * Every emitted event reaches a Trigger, or its type is declared unrouted on the broker; a type
-     * declared unrouted that a Trigger does take is a stale declaration.
+     * Every emitted event enters a Broker and reaches a Trigger there, or its type is declared unrouted;
+     * an event from a source (work) reaches exactly one; a type declared unrouted that a Trigger does take
+     * is a stale declaration; an SQS source does not rely on ceOverrides, which its connector ignores.
      */
     public static List<String> routing(Manifests manifests) {
         Set<String> unrouted = manifests.brokers().stream()
@@ -96,53 +150,64 @@ public final class ManifestChecks {
                 .collect(Collectors.toSet());
         List<String> problems = new ArrayList<>();
         for (EmittedEvent event : EmittedEvent.of(manifests)) {
-            List<String> takers = subscribersOf(manifests, event.attributes());
+            if (event.broker() == null) {
+                problems.add(event.emitter() + " does not send to a Broker: its events would get no retries, no dead-letter sink and no Trigger");
+                continue;
+            }
+            List<String> takers = subscribersOf(manifests, event.broker(), event.attributes());
             if (takers.isEmpty() && !unrouted.contains(event.type())) {
-                problems.add(event.emitter() + " emits " + event.attributes() + ", which no Trigger takes and which is not declared unrouted");
+                problems.add(event + ", which no Trigger takes and which is not declared unrouted");
             }
             if (!takers.isEmpty() && unrouted.contains(event.type())) {
                 problems.add(event.type() + " is declared unrouted but Triggers " + takers + " take it");
+            }
+            if (event.fromSource() && takers.size() > 1) {
+                problems.add(event + " reaches " + takers + ": a source's event is work for exactly one function");
+            }
+        }
+        for (IntegrationSource source : manifests.integrationSources()) {
+            var overrides = source.getSpec().getCeOverrides();
+            boolean sqs = source.getSpec().getAws() != null && source.getSpec().getAws().getSqs() != null;
+            if (sqs && overrides != null && overrides.getExtensions() != null && !overrides.getExtensions().isEmpty()) {
+                problems.add("IntegrationSource " + source.getMetadata().getName() + " sets ceOverrides " + overrides.getExtensions()
+                        + ", which Knative's SQS connector ignores (sqs-connector's SqsSourceConnectorTest): "
+                        + "tell its events apart by the Broker it sinks into");
             }
         }
         return problems;
     }
 
-    /** The Services whose Triggers let an event with these attributes through. */
-    public static List<String> subscribersOf(Manifests manifests, Map<String, String> attributes) {
+    /** The Services whose Triggers on this Broker let an event with these attributes through. */
+    public static List<String> subscribersOf(Manifests manifests, String broker, EventAttributes event) {
         return manifests.triggers().stream()
-                .filter(trigger -> EventFilters.matches(trigger, attributes))
+                .filter(trigger -> broker.equals(trigger.getSpec().getBroker()))
+                .filter(trigger -> EventFilters.matches(trigger, event))
                 .map(trigger -> describe(ref(trigger.getSpec().getSubscriber())))
                 .toList();
     }
 
-    /** PingSource schedules are 5-field cron lines (or descriptors), with a real time zone. */
+    /**
+     * PingSource schedules and time zones as Knative Eventing reads them (robfig/cron with optional
+     * seconds and descriptors, Go's time zone names): {@link KnativeCron}.
+     */
     public static List<String> schedules(Manifests manifests) {
         List<String> problems = new ArrayList<>();
         for (PingSource ping : manifests.pingSources()) {
             String name = ping.getMetadata().getName();
             String schedule = ping.getSpec().getSchedule();
-            if (schedule == null || !DESCRIPTORS.contains(schedule.trim())) {
-                try {
-                    CRON.parse(Objects.requireNonNull(schedule, "no schedule")).validate();
-                } catch (IllegalArgumentException | NullPointerException e) {
-                    problems.add("PingSource " + name + " schedule '" + schedule + "' is not a valid cron: " + e.getMessage());
-                }
-            }
+            KnativeCron.scheduleProblem(schedule).ifPresent(problem ->
+                    problems.add("PingSource " + name + " schedule '" + schedule + "' is not a valid cron: " + problem));
             String zone = ping.getSpec().getTimezone();
-            if (zone != null && !zone.isEmpty()) {
-                try {
-                    ZoneId.of(zone);
-                } catch (DateTimeException e) {
-                    problems.add("PingSource " + name + " timezone '" + zone + "' is not a time zone");
-                }
+            if (zone != null && !KnativeCron.isGoLocation(zone)) {
+                problems.add("PingSource " + name + " timezone '" + zone + "' is not a time zone");
             }
         }
         return problems;
     }
 
     /**
-     * Every function container has both probes on its port, requests and limits, and the
-     * "restricted" Pod Security Standard's settings; its pod does not get service links.
+     * Every function container has both probes on its port, requests and limits, and a read-only
+     * root file system; its pod does not get service links.
      */
     public static List<String> containers(Manifests manifests) {
         List<String> problems = new ArrayList<>();
@@ -168,7 +233,9 @@ public final class ManifestChecks {
                         problems.add(where + " has no " + resource + " request");
                     }
                 }
-                problems.addAll(restricted(where, container.getSecurityContext()));
+                if (container.getSecurityContext() == null || !Boolean.TRUE.equals(container.getSecurityContext().getReadOnlyRootFilesystem())) {
+                    problems.add(where + " has a writable root file system");
+                }
             }
         }
         return problems;
@@ -195,32 +262,6 @@ public final class ManifestChecks {
             return List.of(where + " probes port " + port + ", not the container port 8080");
         }
         return List.of();
-    }
-
-    private static List<String> restricted(String where, SecurityContext context) {
-        if (context == null) {
-            return List.of(where + " has no securityContext");
-        }
-        List<String> problems = new ArrayList<>();
-        if (!Boolean.TRUE.equals(context.getRunAsNonRoot())) {
-            problems.add(where + " does not set runAsNonRoot: true");
-        }
-        if (!Boolean.FALSE.equals(context.getAllowPrivilegeEscalation())) {
-            problems.add(where + " does not set allowPrivilegeEscalation: false");
-        }
-        if (context.getCapabilities() == null || !context.getCapabilities().getDrop().contains("ALL")) {
-            problems.add(where + " does not drop ALL capabilities");
-        } else if (context.getCapabilities().getAdd() != null && !context.getCapabilities().getAdd().isEmpty()) {
-            problems.add(where + " adds capabilities " + context.getCapabilities().getAdd());
-        }
-        String seccomp = context.getSeccompProfile() == null ? null : context.getSeccompProfile().getType();
-        if (!"RuntimeDefault".equals(seccomp) && !"Localhost".equals(seccomp)) {
-            problems.add(where + " has seccompProfile " + seccomp + ", not RuntimeDefault or Localhost");
-        }
-        if (!Boolean.TRUE.equals(context.getReadOnlyRootFilesystem())) {
-            problems.add(where + " has a writable root file system");
-        }
-        return problems;
     }
 
     private static List<String> sinkIsRendered(Manifests manifests, String what, Destination sink) {

@@ -18,7 +18,9 @@ import io.fabric8.knative.sinks.v1alpha1.IntegrationSink;
 import io.fabric8.knative.sources.v1.PingSource;
 import io.fabric8.knative.sources.v1alpha1.IntegrationSource;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
@@ -32,13 +34,18 @@ import java.util.Optional;
 /**
  * Rendered manifests as typed objects: Knative Serving and Eventing from fabric8's Knative model,
  * ACK kinds from {@code ack}. Parsing is strict: an unknown kind or an unknown field anywhere is a
- * {@link ManifestException}, because Kubernetes would reject (or silently drop) it.
+ * {@link ManifestException}, because Kubernetes would reject (or silently drop) it. This is the
+ * typed view; {@code upstream.UpstreamChecks} checks the same text against the upstream CRDs and
+ * webhook rules of each supported Knative release.
  */
 public final class Manifests {
 
     private static final Map<String, Class<? extends HasMetadata>> KINDS = Map.ofEntries(
             kind("v1", "Namespace", Namespace.class),
             kind("v1", "ServiceAccount", ServiceAccount.class),
+            kind("v1", "ConfigMap", ConfigMap.class),
+            // No typed model: its upstream CRD schema (UpstreamChecks) is its strict check.
+            kind("monitoring.coreos.com/v1", "PodMonitor", GenericKubernetesResource.class),
             kind("serving.knative.dev/v1", "Service", Service.class),
             kind("eventing.knative.dev/v1", "Broker", Broker.class),
             kind("eventing.knative.dev/v1", "Trigger", Trigger.class),
@@ -80,9 +87,15 @@ public final class Manifests {
     private static List<Map<String, Object>> documents(String yaml) {
         List<Map<String, Object>> documents = new ArrayList<>();
         try (YAMLParser parser = (YAMLParser) YAML.getFactory().createParser(yaml)) {
-            var values = YAML.readValues(parser, Map.class);
+            var values = YAML.readValues(parser, Object.class);
             while (values.hasNext()) {
-                documents.add((Map<String, Object>) values.next());
+                Object document = values.next();
+                if (document instanceof Map<?, ?> map) {
+                    documents.add((Map<String, Object>) map);
+                } else if (document != null) {
+                    throw new ManifestException("not a Kubernetes object: " + document);
+                }
+                // null: an empty document (comments only), which kubectl skips too
             }
         } catch (IOException | RuntimeException e) {
             // SnakeYAML's own exceptions are unchecked; all of them mean the text is not YAML.
@@ -106,7 +119,7 @@ public final class Manifests {
         } catch (IllegalArgumentException e) {
             throw new ManifestException(where + ": " + e.getMessage(), e);
         }
-        List<String> unknown = UnknownFields.of(resource);
+        List<String> unknown = type == GenericKubernetesResource.class ? List.of() : UnknownFields.of(resource);
         if (!unknown.isEmpty()) {
             throw new ManifestException(where + ": unknown fields " + unknown);
         }

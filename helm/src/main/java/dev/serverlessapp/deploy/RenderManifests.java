@@ -19,22 +19,18 @@ public final class RenderManifests {
             # Do not edit: change the chart, then run ./mvnw -q -pl helm -am -Prender-k8s process-classes
             """.formatted(Chart.DEFAULT_NAMESPACE);
 
+    /** Pod Security Standards as of the oldest supported Kubernetes (Chart.yaml kubeVersion). */
+    static final String POLICY_VERSION = "v1.30";
+
     private RenderManifests() {
     }
 
     /** File name → content of everything in {@code k8s/}. */
     public static Map<String, String> files(Path chartDir) {
         String rendered = Chart.render(chartDir, Map.of());
-        Manifests.parse(rendered); // never write what the checks could not even read
+        Manifests manifests = Manifests.parse(rendered); // never write what the checks could not even read
         Map<String, String> files = new LinkedHashMap<>();
-        files.put("namespace.yaml", HEADER + """
-                apiVersion: v1
-                kind: Namespace
-                metadata:
-                  name: %s
-                  labels:
-                    app.kubernetes.io/part-of: serverless-app
-                """.formatted(Chart.DEFAULT_NAMESPACE));
+        files.put("namespace.yaml", HEADER + namespace(Chart.DEFAULT_NAMESPACE, PodSecurity.enforceableLevel(manifests)));
         files.put("serverless-app.yaml", HEADER + rendered.stripLeading());
         files.put("kustomization.yaml", HEADER + """
                 apiVersion: kustomize.config.k8s.io/v1beta1
@@ -46,6 +42,37 @@ public final class RenderManifests {
                   - serverless-app.yaml
                 """);
         return files;
+    }
+
+    /**
+     * The namespace with its Pod Security admission labels: it enforces the strictest level every
+     * pod of the install meets ({@link PodSecurity}), and warns and audits "restricted".
+     */
+    static String namespace(String name, String enforce) {
+        String why = enforce.equals(PodSecurity.RESTRICTED)
+                ? """
+                    # Pod Security admission: every pod here (the functions and their queue-proxy) meets "restricted".
+                """
+                : """
+                    # Pod Security admission: the functions' pods meet "restricted", but the pods Knative Eventing
+                    # runs here for the IntegrationSources and the IntegrationSink set no securityContext and meet
+                    # "baseline" only; "restricted" is warned about and audited (README: Deploy).
+                """;
+        return """
+                apiVersion: v1
+                kind: Namespace
+                metadata:
+                  name: %s
+                  labels:
+                    app.kubernetes.io/part-of: serverless-app
+                """.formatted(name) + why + """
+                    pod-security.kubernetes.io/enforce: %s
+                    pod-security.kubernetes.io/enforce-version: %s
+                    pod-security.kubernetes.io/warn: restricted
+                    pod-security.kubernetes.io/warn-version: %s
+                    pod-security.kubernetes.io/audit: restricted
+                    pod-security.kubernetes.io/audit-version: %s
+                """.formatted(enforce, POLICY_VERSION, POLICY_VERSION, POLICY_VERSION);
     }
 
     public static void main(String[] args) throws IOException {

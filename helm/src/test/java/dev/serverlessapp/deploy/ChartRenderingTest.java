@@ -9,7 +9,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.knative.eventing.v1.Trigger;
 import io.fabric8.knative.serving.v1.Service;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -24,7 +26,7 @@ class ChartRenderingTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"defaults", "production", "localstack", "always-on"})
+    @ValueSource(strings = {"defaults", "production", "localstack", "always-on", "all-features"})
     void everyValueSetRendersManifestsThatPassEveryCheck(String valueSet) {
         Manifests manifests = render(values(valueSet));
 
@@ -41,25 +43,68 @@ class ChartRenderingTest {
     }
 
     @Test
-    void eachQueueAndThePingReachOnlyTheirOwnFunction() {
+    void eachQueueAndThePingReachOnlyTheirOwnFunctionThroughTheirOwnBroker() {
         Manifests manifests = render(Map.of());
         Map<String, String> expected = Map.of(
-                "IntegrationSource/email-queue", "Service/email-worker",
-                "IntegrationSource/uploads-queue", "Service/file-processor",
-                "PingSource/hourly", "Service/scheduled-tasks");
+                "IntegrationSource/email-queue", "email → Service/email-worker",
+                "IntegrationSource/uploads-queue", "uploads → Service/file-processor",
+                "PingSource/hourly", "serverless-app → Service/scheduled-tasks");
 
+        Map<String, String> reached = new java.util.HashMap<>();
         for (EmittedEvent event : EmittedEvent.of(manifests)) {
             if (expected.containsKey(event.emitter())) {
-                assertThat(ManifestChecks.subscribersOf(manifests, event.attributes()))
-                        .as(event.emitter()).containsExactly(expected.get(event.emitter()));
+                reached.put(event.emitter(), event.broker() + " → "
+                        + String.join(",", ManifestChecks.subscribersOf(manifests, event.broker(), event.attributes())));
             }
         }
+        assertThat(reached).isEqualTo(expected);
+        // The two queues' events are alike (the connector sets the same attributes for both): only the
+        // Broker they enter tells them apart, so each one on the other's Broker would reach the other function.
+        EventAttributes sqsEvent = EmittedEvent.of(manifests).stream()
+                .filter(e -> e.emitter().equals("IntegrationSource/email-queue")).findFirst().orElseThrow().attributes();
+        assertThat(ManifestChecks.subscribersOf(manifests, "uploads", sqsEvent)).containsExactly("Service/file-processor");
         // a ping from some other PingSource (another app's) reaches nobody
-        assertThat(ManifestChecks.subscribersOf(manifests, Map.of(
-                "type", EmittedEvent.PING_TYPE, "source", "/apis/v1/namespaces/serverless-app/pingsources/nightly"))).isEmpty();
+        assertThat(ManifestChecks.subscribersOf(manifests, "serverless-app", new EventAttributes(Map.of(
+                "type", EmittedEvent.PING_TYPE, "source", "/apis/v1/namespaces/serverless-app/pingsources/nightly"), Map.of())))
+                .isEmpty();
+        assertThat(manifests.brokers()).extracting(b -> b.getMetadata().getName())
+                .containsExactlyInAnyOrder("serverless-app", "email", "uploads");
         assertThat(manifests.triggers()).extracting(t -> t.getMetadata().getName())
                 .as("user-api is HTTP ingress and gets no Trigger")
                 .containsExactlyInAnyOrder("email-worker", "file-processor", "scheduled-tasks");
+    }
+
+    @Test
+    void everyBrokerHasTheSameDeliveryAndDeadLetterSink() {
+        Manifests manifests = render(values("localstack"));
+
+        assertThat(manifests.brokers()).hasSize(3).allSatisfy(broker -> {
+            assertThat(broker.getMetadata().getAnnotations()).containsEntry("eventing.knative.dev/broker.class", "Kafka");
+            assertThat(broker.getSpec().getDelivery().getRetry()).isEqualTo(2);
+            assertThat(broker.getSpec().getDelivery().getBackoffPolicy()).isEqualTo("linear");
+            assertThat(broker.getSpec().getDelivery().getDeadLetterSink().getRef().getName()).isEqualTo("dead-letters");
+            // One ConfigMap serves them all: the Kafka broker only reads it and gives each Broker a topic of its own.
+            assertThat(broker.getSpec().getConfig().getKind()).isEqualTo("ConfigMap");
+            assertThat(broker.getSpec().getConfig().getName()).isEqualTo("serverless-app-kafka-config");
+        });
+        assertThat(manifests.ofType(ConfigMap.class)).singleElement().satisfies(config -> {
+            assertThat(config.getMetadata().getName()).isEqualTo("serverless-app-kafka-config");
+            assertThat(config.getData()).containsEntry("bootstrap.servers", "my-cluster-kafka-bootstrap.kafka:9092")
+                    .containsEntry("default.topic.replication.factor", "1");
+        });
+    }
+
+    @Test
+    void aSourcesBrokerOfAnotherNameIsOneOfTheChartsBrokersWithItsTriggerAndPolicy() {
+        Manifests manifests = render(values("all-features"));
+
+        assertThat(manifests.brokers()).extracting(b -> b.getMetadata().getName())
+                .containsExactlyInAnyOrder("serverless-app", "email", "files");
+        assertThat(manifests.find(Trigger.class, "file-processor").orElseThrow().getSpec().getBroker()).isEqualTo("files");
+        assertThat(manifests.eventPolicies()).extracting(p -> p.getMetadata().getName())
+                .containsExactlyInAnyOrder("serverless-app-senders", "email-senders", "files-senders");
+        assertThat(manifests.brokers()).allSatisfy(broker ->
+                assertThat(broker.getSpec().getConfig().getName()).isEqualTo("serverless-app-kafka-config"));
     }
 
     @Test
@@ -120,13 +165,17 @@ class ChartRenderingTest {
     void eventPolicyAdmitsOnlyTheChartsSendersAndIsOffByDefault() {
         assertThat(render(Map.of()).eventPolicies()).isEmpty();
 
-        var policy = render(values("production")).eventPolicies().getFirst();
-        assertThat(policy.getSpec().getTo()).singleElement()
-                .satisfies(to -> assertThat(to.getRef().getName()).isEqualTo("serverless-app"));
-        assertThat(policy.getSpec().getFrom()).extracting(from -> from.getRef() == null
-                        ? "sub:" + from.getSub() : from.getRef().getKind() + "/" + from.getRef().getName())
-                .containsExactlyInAnyOrder("PingSource/hourly", "IntegrationSource/email-queue",
-                        "IntegrationSource/uploads-queue", "Trigger/file-processor", "sub:system:serviceaccount:ops:replayer");
+        Map<String, List<String>> senders = new java.util.TreeMap<>();
+        for (var policy : render(values("production")).eventPolicies()) {
+            assertThat(policy.getSpec().getTo()).singleElement().satisfies(to -> senders.put(to.getRef().getName(),
+                    policy.getSpec().getFrom().stream().map(from -> from.getRef() == null
+                            ? "sub:" + from.getSub() : from.getRef().getKind() + "/" + from.getRef().getName()).sorted().toList()));
+        }
+        assertThat(senders).containsExactly(
+                Map.entry("email", List.of("IntegrationSource/email-queue", "sub:system:serviceaccount:ops:replayer")),
+                Map.entry("serverless-app", List.of("PingSource/hourly", "sub:system:serviceaccount:ops:replayer")),
+                Map.entry("uploads", List.of("IntegrationSource/uploads-queue", "Trigger/file-processor",
+                        "sub:system:serviceaccount:ops:replayer")));
     }
 
     @Test
@@ -137,6 +186,29 @@ class ChartRenderingTest {
                 .isInstanceOf(ManifestException.class).hasMessageContaining("transport");
         assertThatThrownBy(() -> Chart.render(CHART, Map.of("provisioning", Map.of("enabled", true))))
                 .as("IRSA roles need the OIDC provider").isInstanceOf(ManifestException.class).hasMessageContaining("oidcProvider");
+    }
+
+    @Test
+    void schemaTakesExactlyOneWayForTheSourcesToReachAws() {
+        // Knative Eventing refuses an AWS source or sink with neither; both would leave the choice to Knative.
+        assertThatThrownBy(() -> Chart.render(CHART, Map.of("aws", Map.of("eventingAuth", Map.of("secretName", "")))))
+                .isInstanceOf(ManifestException.class).hasMessageContaining("eventingAuth");
+        assertThatThrownBy(() -> Chart.render(CHART, Map.of("aws", Map.of("eventingAuth",
+                Map.of("serviceAccount", Map.of("name", "sqs-reader"))))))
+                .isInstanceOf(ManifestException.class).hasMessageContaining("eventingAuth");
+        assertThat(Chart.render(CHART, Map.of("aws", Map.of("eventingAuth",
+                Map.of("secretName", "", "serviceAccount", Map.of("name", "sqs-reader"))))))
+                .contains("serviceAccountName: sqs-reader").doesNotContain("secret:\n");
+    }
+
+    @Test
+    void schemaRefusesWhatKnativeWouldRefuseAtInstall() {
+        assertThatThrownBy(() -> Chart.render(CHART, Map.of("functionDefaults", Map.of("timeoutSeconds", 900))))
+                .as("above max-revision-timeout-seconds").isInstanceOf(ManifestException.class).hasMessageContaining("timeoutSeconds");
+        assertThatThrownBy(() -> Chart.render(CHART, Map.of("eventing", Map.of("broker", Map.of("class", "Kafka")))))
+                .as("the Kafka broker needs its bootstrap servers").isInstanceOf(ManifestException.class).hasMessageContaining("bootstrapServers");
+        assertThatThrownBy(() -> Chart.render(CHART, Map.of("eventing", Map.of("broker", Map.of("delivery", Map.of("backoffDelay", "PT0.25S"))))))
+                .as("Knative keeps one decimal place").isInstanceOf(ManifestException.class).hasMessageContaining("backoffDelay");
     }
 
     @Test

@@ -13,11 +13,44 @@ class ManifestChecksTest {
 
     @Test
     void sourceWhoseEventsNoTriggerTakesIsReported() {
-        // The email source now stamps queue=mail, but email-worker's Trigger still wants queue=email.
-        Manifests manifests = render(Map.of("eventing", Map.of("sqsSources", Map.of("email", Map.of("queueExtension", "mail")))));
+        // The email source now sinks into Broker mail, but email-worker's Trigger still listens on email.
+        Manifests manifests = render(Map.of("eventing", Map.of("sqsSources", Map.of("email", Map.of("broker", "mail")))));
 
         assertThat(ManifestChecks.routing(manifests)).singleElement().asString()
-                .contains("IntegrationSource/email-queue").contains("queue=mail").contains("no Trigger takes");
+                .contains("IntegrationSource/email-queue").contains("Broker mail").contains("no Trigger takes");
+    }
+
+    @Test
+    void routingByAQueueExtensionIsReportedTwice() {
+        // The design this chart had: both sources into one Broker, told apart by ceOverrides' `queue`.
+        Manifests manifests = render(Map.of("eventing", Map.of("sqsSources", Map.of(
+                        "email", Map.of("broker", "serverless-app"), "uploads", Map.of("broker", "serverless-app"))),
+                "functions", Map.of(
+                        "email-worker", Map.of("trigger", Map.of("broker", "serverless-app", "filters", List.of(
+                                Map.of("exact", Map.of("type", "dev.knative.eventing.aws-sqs", "queue", "email"))))),
+                        "file-processor", Map.of("trigger", Map.of("broker", "serverless-app", "filters", List.of(
+                                Map.of("exact", Map.of("type", "dev.knative.eventing.aws-sqs", "queue", "uploads"))))))));
+        manifests.integrationSources().forEach(source -> source.getSpec().setCeOverrides(
+                new io.fabric8.knative.duck.v1.CloudEventOverrides(Map.of("queue", source.getMetadata().getName().replace("-queue", "")))));
+
+        assertThat(ManifestChecks.routing(manifests)).hasSize(4)
+                .anySatisfy(p -> assertThat(p).contains("IntegrationSource/email-queue").contains("no Trigger takes"))
+                .anySatisfy(p -> assertThat(p).contains("IntegrationSource/uploads-queue").contains("no Trigger takes"))
+                .anySatisfy(p -> assertThat(p).contains("IntegrationSource email-queue sets ceOverrides").contains("ignores"))
+                .anySatisfy(p -> assertThat(p).contains("IntegrationSource uploads-queue sets ceOverrides"));
+    }
+
+    @Test
+    void sourceEventThatReachesTwoFunctionsIsReported() {
+        // Both SQS sources into one Broker, each function taking every SQS event there.
+        Manifests manifests = render(Map.of("eventing", Map.of("sqsSources", Map.of(
+                        "email", Map.of("broker", "serverless-app"), "uploads", Map.of("broker", "serverless-app"))),
+                "functions", Map.of(
+                        "email-worker", Map.of("trigger", Map.of("broker", "serverless-app")),
+                        "file-processor", Map.of("trigger", Map.of("broker", "serverless-app")))));
+
+        assertThat(ManifestChecks.routing(manifests)).hasSize(2).allSatisfy(p -> assertThat(p)
+                .contains("reaches [Service/email-worker, Service/file-processor]").contains("exactly one function"));
     }
 
     @Test
@@ -30,14 +63,14 @@ class ManifestChecksTest {
 
     @Test
     void staleUnroutedDeclarationIsReportedWhenATriggerTakesTheType() {
-        // A notifier now subscribes to file.processed: the declaration "nothing takes it" is wrong.
-        Manifests manifests = render(Map.of("functions", Map.of("email-worker", Map.of("trigger", Map.of("filters", List.of(
-                Map.of("any", List.of(
-                        Map.of("exact", Map.of("type", "dev.knative.eventing.aws-sqs", "queue", "email")),
-                        Map.of("exact", Map.of("type", "dev.serverlessapp.file.processed"))))))))));
+        // email-worker now takes file.processed on the uploads Broker, where it arrives: the declaration
+        // "nothing takes it" is wrong (and the email queue's events now reach nobody).
+        Manifests manifests = render(Map.of("functions", Map.of("email-worker", Map.of("trigger", Map.of("broker", "uploads",
+                "filters", List.of(Map.of("exact", Map.of("type", "dev.serverlessapp.file.processed"))))))));
 
-        assertThat(ManifestChecks.routing(manifests)).singleElement().asString()
-                .contains("declared unrouted").contains("Service/email-worker");
+        assertThat(ManifestChecks.routing(manifests)).hasSize(2)
+                .anySatisfy(p -> assertThat(p).contains("declared unrouted").contains("Service/email-worker"))
+                .anySatisfy(p -> assertThat(p).contains("IntegrationSource/email-queue").contains("no Trigger takes"));
     }
 
     @Test
@@ -70,13 +103,86 @@ class ManifestChecksTest {
         container.getSecurityContext().getCapabilities().setDrop(List.of("NET_RAW"));
         service.getSpec().getTemplate().getSpec().setEnableServiceLinks(null);
 
-        assertThat(ManifestChecks.containers(manifests)).containsExactlyInAnyOrder(
+        List<String> problems = new java.util.ArrayList<>(ManifestChecks.containers(manifests));
+        problems.addAll(ManifestChecks.podSecurity(manifests));
+        assertThat(problems).containsExactlyInAnyOrder(
                 "Service user-api does not set enableServiceLinks: false",
                 "Service user-api container function liveness probe is missing (an HTTP GET probe is expected)",
                 "Service user-api container function has no cpu limit",
                 "Service user-api container function has no memory limit",
                 "Service user-api container function does not set allowPrivilegeEscalation: false",
                 "Service user-api container function does not drop ALL capabilities");
+    }
+
+    @Test
+    void triggerWhoseTimeoutIsShorterThanItsFunctionsIsReported() {
+        // scheduled-tasks may run 300 s; a 2-minute per-attempt timeout would retry a run still at work.
+        Manifests manifests = render(Map.of("functions", Map.of("scheduled-tasks", Map.of("trigger", Map.of("deliveryTimeout", "PT2M")))));
+
+        assertThat(ManifestChecks.deliveryTimeouts(manifests)).singleElement().asString()
+                .isEqualTo("Trigger scheduled-tasks gives each attempt PT2M, less than Service scheduled-tasks's timeoutSeconds 300: "
+                        + "an attempt still at work would be counted as failed and the event sent again");
+    }
+
+    @Test
+    void longJobsGetATriggerTimeoutOfTheirOwnWithTheBrokersRetriesAndDeadLetters() {
+        Manifests manifests = render(Map.of());
+        var delivery = manifests.find(io.fabric8.knative.eventing.v1.Trigger.class, "scheduled-tasks").orElseThrow().getSpec().getDelivery();
+
+        assertThat(delivery.getTimeout()).isEqualTo("PT300S");
+        assertThat(delivery.getRetry()).isEqualTo(5);
+        assertThat(delivery.getDeadLetterSink().getRef().getName()).isEqualTo("dead-letters");
+        assertThat(manifests.find(io.fabric8.knative.eventing.v1.Trigger.class, "email-worker").orElseThrow().getSpec().getDelivery())
+                .as("60 s functions keep the Broker's 60 s").isNull();
+        assertThat(ManifestChecks.deliveryTimeouts(manifests)).isEmpty();
+    }
+
+    @Test
+    void triggerInheritingTooShortABrokerTimeoutIsReported() {
+        // Without its own delivery, scheduled-tasks would inherit the Broker's PT60S.
+        Manifests manifests = render(Map.of());
+        manifests.find(io.fabric8.knative.eventing.v1.Trigger.class, "scheduled-tasks").orElseThrow().getSpec().setDelivery(null);
+
+        assertThat(ManifestChecks.deliveryTimeouts(manifests)).singleElement().asString()
+                .startsWith("Trigger scheduled-tasks gives each attempt PT60S (the Broker's), less than Service scheduled-tasks's timeoutSeconds 300");
+    }
+
+    @Test
+    void triggerDeliveryWithoutTheBrokersDeadLettersIsReported() {
+        // The channel-based broker takes a Trigger's delivery instead of the Broker's.
+        Manifests manifests = render(Map.of());
+        var delivery = manifests.find(io.fabric8.knative.eventing.v1.Trigger.class, "scheduled-tasks").orElseThrow().getSpec().getDelivery();
+        delivery.setDeadLetterSink(null);
+        delivery.setRetry(null);
+
+        assertThat(ManifestChecks.deliveryTimeouts(manifests)).containsExactlyInAnyOrder(
+                "Trigger scheduled-tasks has a delivery of its own without the Broker's dead-letter sink: its failed events would be dropped",
+                "Trigger scheduled-tasks has a delivery of its own without the Broker's retries: its events would get one attempt");
+    }
+
+    @Test
+    void functionPodThatAddsACapabilityFailsRestricted() {
+        Manifests manifests = render(Map.of());
+        Manifests.container(manifests.find(Service.class, "email-worker").orElseThrow()).getSecurityContext()
+                .getCapabilities().setAdd(List.of("CHOWN"));
+
+        // CHOWN is in the baseline set, not in the restricted one.
+        assertThat(ManifestChecks.podSecurity(manifests)).containsExactly(
+                "Service email-worker container function adds capabilities other than NET_BIND_SERVICE: [CHOWN]");
+    }
+
+    @Test
+    void namespaceEnforcesRestrictedOnlyWithoutKnativesConnectorPods() {
+        String rendered = Chart.render(ChartFixtures.CHART, Map.of());
+        String withoutConnectors = java.util.Arrays.stream(rendered.split("(?m)^---$"))
+                .filter(doc -> !doc.contains("kind: IntegrationSource") && !doc.contains("kind: IntegrationSink"))
+                .collect(java.util.stream.Collectors.joining("---"));
+
+        assertThat(PodSecurity.enforceableLevel(Manifests.parse(rendered))).isEqualTo(PodSecurity.BASELINE);
+        assertThat(PodSecurity.violations(PodSecurity.CONNECTOR, PodSecurity.RESTRICTED))
+                .contains("container source does not set allowPrivilegeEscalation: false");
+        assertThat(PodSecurity.violations(PodSecurity.CONNECTOR, PodSecurity.BASELINE)).isEmpty();
+        assertThat(PodSecurity.enforceableLevel(Manifests.parse(withoutConnectors))).isEqualTo(PodSecurity.RESTRICTED);
     }
 
     @Test

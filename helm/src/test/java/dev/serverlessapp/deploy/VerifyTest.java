@@ -43,7 +43,7 @@ class VerifyTest {
         Verify.Report report = new Verify(client, NAMESPACE).waitForReady(expected, Duration.ofSeconds(5), Duration.ofMillis(50));
 
         assertThat(report.allReady()).isTrue();
-        assertThat(report.statuses()).hasSize(4 + 1 + 3 + 1 + 2 + 1); // Services, Broker, Triggers, ping, SQS sources, sink
+        assertThat(report.statuses()).hasSize(4 + 3 + 3 + 1 + 2 + 1); // Services, Brokers, Triggers, ping, SQS sources, sink
     }
 
     @Test

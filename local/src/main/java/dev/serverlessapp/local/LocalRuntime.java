@@ -59,8 +59,8 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 public final class LocalRuntime implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(LocalRuntime.class);
-    /** The CloudEvent extension that tells the SQS sources apart (see the event contracts). */
-    static final String QUEUE_EXTENSION = "queue";
+    /** The function that takes the bucket's notifications: its source's queue gets them. */
+    static final String UPLOADS_FUNCTION = "file-processor";
 
     private final RuntimeOptions options;
     private final List<AutoCloseable> resources = new ArrayList<>();
@@ -333,24 +333,25 @@ public final class LocalRuntime implements AutoCloseable {
                         source.getMetadata().getName());
                 continue;
             }
-            Map<String, String> extensions = source.getSpec().getCeOverrides() == null
-                    || source.getSpec().getCeOverrides().getExtensions() == null
-                    ? Map.of() : source.getSpec().getCeOverrides().getExtensions();
-            int wait = Math.min(20, Optional.ofNullable(sqs.get().getWaitTimeSeconds()).orElse(20));
-            int batch = Math.min(10, Optional.ofNullable(sqs.get().getMaxMessagesPerPoll()).orElse(10));
+            // Knative's default for an unset maxMessagesPerPoll is 1.
+            int batch = Math.clamp(Optional.ofNullable(sqs.get().getMaxMessagesPerPoll()).orElse(1), 1, 10);
             SqsSource poller = new SqsSource(new SqsSource.Settings(source.getMetadata().getName(),
-                    queues.get(queueName(sqs.get())), extensions, resolve(source.getSpec().getSink()), wait, batch),
+                    queues.get(queueName(sqs.get())), resolve(source.getSpec().getSink()), batch),
                     aws.sqsAsync(), dispatcher);
             poller.start();
             resources.add(poller);
         }
     }
 
-    /** The uploads queue is the one whose SQS source marks its events {@code queue=uploads}. */
+    /** The uploads queue is the one whose SQS source sinks into the Broker where file-processor's Trigger listens. */
     private void startBucketNotifications() {
+        List<String> uploadBrokers = chart.triggers().stream()
+                .filter(t -> t.getSpec().getSubscriber() != null && t.getSpec().getSubscriber().getRef() != null
+                        && UPLOADS_FUNCTION.equals(t.getSpec().getSubscriber().getRef().getName()))
+                .map(t -> t.getSpec().getBroker()).toList();
         Optional<String> uploads = chart.integrationSources().stream()
-                .filter(s -> s.getSpec().getCeOverrides() != null && s.getSpec().getCeOverrides().getExtensions() != null
-                        && "uploads".equals(s.getSpec().getCeOverrides().getExtensions().get(QUEUE_EXTENSION)))
+                .filter(s -> s.getSpec().getSink() != null && s.getSpec().getSink().getRef() != null
+                        && uploadBrokers.contains(s.getSpec().getSink().getRef().getName()))
                 .map(LocalRuntime::sqsOf).flatMap(Optional::stream).map(LocalRuntime::queueName).findFirst();
         boolean created = aws.ensureBucket(bucket);
         if (uploads.isEmpty() || aws.mode() == RuntimeOptions.Backends.AWS) {

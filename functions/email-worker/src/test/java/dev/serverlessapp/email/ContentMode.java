@@ -13,14 +13,16 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The two ways Knative delivers a CloudEvent over HTTP. Events are built and written by the
- * CloudEvents SDK, as Knative's SQS IntegrationSource sends them: its type and source, the
- * {@code queue=email} extension the source's ceOverrides add, and the SQS message body as data.
+ * CloudEvents SDK, as Knative's SQS IntegrationSource sends them: its type, source and subject, no
+ * extension (the connector ignores ceOverrides: sqs-connector's SqsSourceConnectorTest), and the SQS
+ * message body as data.
  */
 enum ContentMode {
     BINARY, STRUCTURED;
 
     static final String SQS_TYPE = "dev.knative.eventing.aws-sqs";
     static final String SQS_SOURCE = "dev.knative.eventing.aws-sqs-source";
+    static final String SQS_SUBJECT = "aws-sqs-source";
 
     WebTestClient.ResponseSpec deliver(WebTestClient http, String id, String messageBody) {
         return deliver(http, id, SQS_TYPE, messageBody);
@@ -33,7 +35,7 @@ enum ContentMode {
                 .withId(id)
                 .withSource(URI.create(SQS_SOURCE))
                 .withType(type)
-                .withExtension("queue", "email")
+                .withSubject(SQS_SUBJECT)
                 .withData(contentType, messageBody.getBytes(StandardCharsets.UTF_8))
                 .build();
         HttpHeaders headers = new HttpHeaders();

@@ -53,7 +53,7 @@ class EmailWorkerFuzzTest {
     @Test
     void hostileEventsGetNoServerErrorAndRefusedOnesSendNothing() {
         EventFuzz.Template sqsMessages = new EventFuzz.Template(ContentMode.SQS_TYPE, ContentMode.SQS_SOURCE,
-                Map.of("queue", "email"), EmailWorkerFuzzTest::message);
+                Map.of("subject", "aws-sqs-source"), EmailWorkerFuzzTest::message);
 
         EventFuzz.Tally tally = EventFuzz.run("email-worker events", 300, 1700, port, sqsMessages,
                 () -> List.of(SMTP.received().size(), EventFuzz.items(dynamo, TABLE)));

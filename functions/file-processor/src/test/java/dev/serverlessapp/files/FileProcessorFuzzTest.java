@@ -82,7 +82,7 @@ class FileProcessorFuzzTest {
     @Test
     void hostileEventsGetNoServerErrorAndRefusedOnesWriteNothing() {
         EventFuzz.Template notifications = new EventFuzz.Template(Uploads.SQS_EVENT_TYPE, S3Notifications.SQS_SOURCE,
-                Map.of("queue", "uploads"), FileProcessorFuzzTest::notification);
+                Map.of("subject", "aws-sqs-source"), FileProcessorFuzzTest::notification);
 
         EventFuzz.Tally tally = EventFuzz.run("file-processor events", 300, 1700, port, notifications,
                 () -> List.of(EventFuzz.items(dynamo, TABLE), EventFuzz.objects(s3, BUCKET)));

@@ -58,7 +58,7 @@ final class S3Notifications {
     static WebTestClient.ResponseSpec postBinary(WebTestClient http, String id, String body) {
         return http.post().uri("/")
                 .header("ce-specversion", "1.0").header("ce-id", id).header("ce-source", SQS_SOURCE)
-                .header("ce-type", Uploads.SQS_EVENT_TYPE).header("ce-queue", "uploads")
+                .header("ce-type", Uploads.SQS_EVENT_TYPE).header("ce-subject", "aws-sqs-source")
                 .contentType(MediaType.APPLICATION_JSON).bodyValue(body)
                 .exchange();
     }
@@ -68,7 +68,7 @@ final class S3Notifications {
         return http.post().uri("/")
                 .contentType(MediaType.parseMediaType("application/cloudevents+json"))
                 .bodyValue("""
-                        {"specversion":"1.0","id":"%s","source":"%s","type":"%s","queue":"uploads",
+                        {"specversion":"1.0","id":"%s","source":"%s","type":"%s","subject":"aws-sqs-source",
                          "datacontenttype":"application/json","data":%s}"""
                         .formatted(id, SQS_SOURCE, Uploads.SQS_EVENT_TYPE, jsonBody))
                 .exchange();

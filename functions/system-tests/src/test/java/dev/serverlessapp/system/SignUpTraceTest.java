@@ -84,7 +84,7 @@ class SignUpTraceTest {
         client(emailWorker).post().uri("/")
                 .header("ce-specversion", "1.0").header("ce-id", welcome.messageId())
                 .header("ce-source", "dev.knative.eventing.aws-sqs-source")
-                .header("ce-type", "dev.knative.eventing.aws-sqs").header("ce-queue", "email")
+                .header("ce-type", "dev.knative.eventing.aws-sqs").header("ce-subject", "aws-sqs-source")
                 .header("ce-traceparent", traceparent)
                 .contentType(MediaType.APPLICATION_JSON).bodyValue(welcome.body())
                 .exchange()

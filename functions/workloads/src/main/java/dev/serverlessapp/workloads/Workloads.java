@@ -14,6 +14,8 @@ public final class Workloads {
 
     public static final String SQS_EVENT = "dev.knative.eventing.aws-sqs";
     public static final String SQS_SOURCE = "dev.knative.eventing.aws-sqs-source";
+    /** What Knative's SQS connector sets for every queue (sqs-connector's SqsSourceConnectorTest); no extension. */
+    public static final String SQS_SUBJECT = "aws-sqs-source";
 
     private Workloads() {
     }
@@ -75,7 +77,7 @@ public final class Workloads {
             String body = """
                     {"type":"welcome","to":"bench-%s-%d@example.com","subject":"Welcome","body":"Hello and welcome.","userId":"%s"}"""
                     .formatted(run, n, UUID.randomUUID());
-            return Workload.event(base, SQS_EVENT, SQS_SOURCE, run + "-" + n, Map.of("queue", "email"))
+            return Workload.event(base, SQS_EVENT, SQS_SOURCE, run + "-" + n, Map.of("subject", SQS_SUBJECT))
                     .POST(BodyPublishers.ofString(body)).build();
         }
     }
@@ -98,7 +100,7 @@ public final class Workloads {
                     "s3":{"s3SchemaVersion":"1.0","configurationId":"uploads","bucket":{"name":"%s"},
                     "object":{"key":"%s","size":%d,"eTag":"%s","sequencer":"0055AED6DCD90281E5"}}}]}"""
                     .formatted(upload.bucket(), upload.key(), upload.size(), upload.eTag());
-            return Workload.event(base, SQS_EVENT, SQS_SOURCE, run + "-" + n, Map.of("queue", "uploads"))
+            return Workload.event(base, SQS_EVENT, SQS_SOURCE, run + "-" + n, Map.of("subject", SQS_SUBJECT))
                     .POST(BodyPublishers.ofString(body)).build();
         }
     }

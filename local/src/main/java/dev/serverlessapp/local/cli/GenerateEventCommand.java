@@ -9,7 +9,6 @@ import io.cloudevents.CloudEvent;
 import io.fabric8.knative.sources.v1.PingSourceBuilder;
 import java.nio.charset.StandardCharsets;
 import java.time.ZonedDateTime;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
@@ -20,9 +19,11 @@ import picocli.CommandLine.Parameters;
 
 /**
  * Prints a sample event as a source would send it, in structured mode, like {@code sam local generate-event};
- * pipe it to {@code send --file -}.
+ * pipe it to {@code send --file -}, to the Broker that source sinks into ({@code --broker email} or
+ * {@code uploads} for the SQS ones: their events look alike and only the Broker tells them apart).
  */
-@Command(name = "generate-event", description = "Print a sample CloudEvent of a source (pipe it into `send --file -`).")
+@Command(name = "generate-event", description = "Print a sample CloudEvent of a source (pipe it into `send --file -`, "
+        + "with --broker email for welcome and notification, --broker uploads for s3).")
 final class GenerateEventCommand implements Callable<Integer> {
 
     enum Kind { welcome, notification, s3, ping }
@@ -65,16 +66,15 @@ final class GenerateEventCommand implements Callable<Integer> {
     }
 
     CloudEvent event() {
-        String id = UUID.randomUUID().toString();
         return switch (kind) {
             // Built as JSON, not formatted into it: any --to stays one JSON string (a poison address included).
-            case welcome -> SqsSource.event(id, JSON.createObjectNode().put("type", "welcome").put("to", to)
+            case welcome -> SqsSource.event(JSON.createObjectNode().put("type", "welcome").put("to", to)
                     .put("subject", "Welcome!").put("body", "Hello and welcome.")
-                    .put("userId", UUID.randomUUID().toString()).toString(), Map.of("queue", "email"));
-            case notification -> SqsSource.event(id, JSON.createObjectNode().put("type", "notification").put("to", to)
-                    .put("subject", "Notice").put("body", "Something happened.").toString(), Map.of("queue", "email"));
-            case s3 -> SqsSource.event(id, BucketNotifications.notification(bucket, "us-east-1", key, size,
-                    "d41d8cd98f00b204e9800998ecf8427e", System.currentTimeMillis()), Map.of("queue", "uploads"));
+                    .put("userId", UUID.randomUUID().toString()).toString());
+            case notification -> SqsSource.event(JSON.createObjectNode().put("type", "notification").put("to", to)
+                    .put("subject", "Notice").put("body", "Something happened.").toString());
+            case s3 -> SqsSource.event(BucketNotifications.notification(bucket, "us-east-1", key, size,
+                    "d41d8cd98f00b204e9800998ecf8427e", System.currentTimeMillis()));
             case ping -> PingSources.event(namespace, new PingSourceBuilder().withNewMetadata().withName("hourly")
                     .endMetadata().withNewSpec().withSchedule("0 * * * *").withData("{\"job\":\"hourly\"}")
                     .endSpec().build(), ZonedDateTime.now());

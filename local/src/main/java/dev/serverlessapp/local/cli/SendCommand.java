@@ -24,10 +24,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * Posts a CloudEvent to the running broker, in binary mode (structured mode when an attribute is not
+ * Posts a CloudEvent to a running Broker, in binary mode (structured mode when an attribute is not
  * ASCII, which HTTP headers cannot carry from Java), or a structured event file as it is.
  */
-@Command(name = "send", description = "Send a CloudEvent to the broker (binary mode; --file sends structured mode).")
+@Command(name = "send", description = "Send a CloudEvent to a Broker (binary mode; --file sends structured mode).")
 final class SendCommand implements Callable<Integer> {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
@@ -37,6 +37,10 @@ final class SendCommand implements Callable<Integer> {
 
     @Mixin
     LocalCommand.Location location = new LocalCommand.Location();
+
+    @Option(names = "--broker", description = "The Broker: email or uploads (the SQS queues' own), or the default one "
+            + "(the PingSource's).")
+    String broker;
 
     @Option(names = "--type", description = "The event's type.")
     String type;
@@ -58,6 +62,10 @@ final class SendCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (broker != null && !broker.matches("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?")) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--broker takes a Broker's name (lower-case letters, digits and -), e.g. email");
+        }
         if (file == null && type == null) {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "give --type (and --data), or --file with a structured event");
@@ -66,12 +74,13 @@ final class SendCommand implements Callable<Integer> {
         if (state.brokerUrl() == null) {
             throw new LocalCommand.Failure("The running runtime has no broker: the chart defines none");
         }
-        URI broker = URI.create(state.brokerUrl());
+        URI url = URI.create(this.broker == null ? state.brokerUrl()
+                : state.brokerUrl().substring(0, state.brokerUrl().lastIndexOf('/') + 1) + this.broker);
         HttpResponse<String> response = file != null
-                ? RuntimeHttp.post(broker, Map.of("content-type", "application/cloudevents+json"), readFile())
-                : send(broker, event());
+                ? RuntimeHttp.post(url, Map.of("content-type", "application/cloudevents+json"), readFile())
+                : send(url, event());
         if (response.statusCode() == 202) {
-            System.out.println("accepted by " + broker);
+            System.out.println("accepted by " + url);
             return 0;
         }
         System.err.println("refused (HTTP " + response.statusCode() + "): " + LocalCommand.oneLine(response.body()));

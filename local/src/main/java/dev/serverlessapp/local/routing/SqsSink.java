@@ -2,24 +2,24 @@ package dev.serverlessapp.local.routing;
 
 import io.cloudevents.CloudEvent;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import reactor.core.publisher.Mono;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 
 /**
- * An SQS IntegrationSink, as the chart's dead-letter sink is: the event's data becomes the message
- * body, its attributes message attributes. SQS allows ten attributes per message, so Knative's error
- * extensions and the core attributes come first.
+ * An SQS IntegrationSink, as the chart's dead-letter sink is, keeping what Knative's connector keeps
+ * (sqs-connector's {@code SqsSinkConnectorTest} runs the real one): the event's data becomes the message
+ * body, and its HTTP headers become message attributes under the names they came with, except those of
+ * the event's own context attributes (type, source, id, ...), which are lost. SQS takes ten attributes;
+ * the connector keeps the first ten in case-insensitive alphabetical order and drops the rest. Here the
+ * headers are the event's extensions ({@code ce-knativeerrorcode}, ...) and its content type.
  */
 public final class SqsSink {
 
     static final int MAX_ATTRIBUTES = 10;
-    private static final List<String> FIRST = List.of("knativeerrordest", "knativeerrorcode", "knativeerrordata",
-            "type", "source", "id", "time", "specversion", "datacontenttype", "subject");
 
     private final String name;
     private final String queueUrl;
@@ -46,15 +46,15 @@ public final class SqsSink {
     }
 
     static Map<String, MessageAttributeValue> attributes(CloudEvent event) {
-        List<String> names = new ArrayList<>(FIRST);
-        event.getExtensionNames().stream().sorted().filter(n -> !names.contains(n)).forEach(names::add);
-        Map<String, MessageAttributeValue> attributes = new LinkedHashMap<>();
-        for (String attribute : names) {
-            String value = Attributes.get(event, attribute);
-            if (value != null && !value.isEmpty() && attributes.size() < MAX_ATTRIBUTES) {
-                attributes.put(attribute, MessageAttributeValue.builder().dataType("String").stringValue(value).build());
-            }
+        Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        event.getExtensionNames().forEach(name -> headers.put("ce-" + name, Attributes.get(event, name)));
+        if (event.getDataContentType() != null) {
+            headers.put("content-type", event.getDataContentType());
         }
+        Map<String, MessageAttributeValue> attributes = new LinkedHashMap<>();
+        headers.entrySet().stream().filter(h -> h.getValue() != null && !h.getValue().isEmpty()).limit(MAX_ATTRIBUTES)
+                .forEach(h -> attributes.put(h.getKey(),
+                        MessageAttributeValue.builder().dataType("String").stringValue(h.getValue()).build()));
         return attributes;
     }
 }

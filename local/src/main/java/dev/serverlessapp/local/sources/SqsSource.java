@@ -6,10 +6,14 @@ import dev.serverlessapp.local.routing.Dispatcher;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.OffsetDateTime;
-import java.util.Map;
+import java.time.ZoneOffset;
+import java.util.HexFormat;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
@@ -19,10 +23,12 @@ import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
- * An SQS IntegrationSource: long-polls its queue and sends each message to its sink as a
- * {@code dev.knative.eventing.aws-sqs} event with the source's {@code ceOverrides}. A message is deleted
- * only after the sink answered 2xx; otherwise it comes back after its visibility timeout, and SQS's own
- * redrive moves it to the queue's dead-letter queue in the end.
+ * An SQS IntegrationSource, as Knative's connector behaves (sqs-connector's {@code SqsSourceConnectorTest}
+ * runs the real one): it long-polls its queue and sends each message to its sink as a binary-mode
+ * {@code dev.knative.eventing.aws-sqs} event whose type, source and subject are the same for every queue,
+ * with no extension (the connector ignores {@code ceOverrides}) and a new id for every receive. A message
+ * is deleted only after the sink answered 2xx; any other answer leaves it on the queue, to come back after
+ * the connector's visibility timeout, until SQS's own redrive moves it to the queue's dead-letter queue.
  */
 public final class SqsSource implements AutoCloseable {
 
@@ -30,10 +36,17 @@ public final class SqsSource implements AutoCloseable {
 
     public static final String TYPE = "dev.knative.eventing.aws-sqs";
     public static final String SOURCE = "dev.knative.eventing.aws-sqs-source";
+    public static final String SUBJECT = "aws-sqs-source";
+    /** The connector's route sets these, whatever the IntegrationSource says. */
+    static final int WAIT_TIME_SECONDS = 5;
+    static final int VISIBILITY_TIMEOUT_SECONDS = 10;
+    /** Ids as Camel writes its exchange ids: a random prefix for the process and a counter. */
+    private static final String ID_PREFIX = HexFormat.of().withUpperCase()
+            .formatHex(ByteBuffer.allocate(8).putLong(new SecureRandom().nextLong()).array()).substring(0, 15);
+    private static final AtomicLong EXCHANGES = new AtomicLong();
 
     /** The source as the chart declares it, with its queue resolved to a URL. */
-    public record Settings(String name, String queueUrl, Map<String, String> extensions, URI sink,
-                           int waitTimeSeconds, int maxMessages) {
+    public record Settings(String name, String queueUrl, URI sink, int maxMessages) {
     }
 
     private final Settings settings;
@@ -57,8 +70,8 @@ public final class SqsSource implements AutoCloseable {
 
     private Mono<Void> pollOnce() {
         return Mono.fromFuture(() -> sqs.receiveMessage(r -> r.queueUrl(settings.queueUrl())
-                        .maxNumberOfMessages(settings.maxMessages()).waitTimeSeconds(settings.waitTimeSeconds())
-                        .messageSystemAttributeNamesWithStrings("All")))
+                        .maxNumberOfMessages(settings.maxMessages()).waitTimeSeconds(WAIT_TIME_SECONDS)
+                        .visibilityTimeout(VISIBILITY_TIMEOUT_SECONDS)))
                 .flatMapMany(response -> Flux.fromIterable(response.messages()))
                 .flatMap(this::forward)
                 .then()
@@ -70,7 +83,7 @@ public final class SqsSource implements AutoCloseable {
     }
 
     private Mono<Void> forward(Message message) {
-        CloudEvent event = event(message.messageId(), message.body(), settings.extensions());
+        CloudEvent event = event(message.body());
         DeliveryPolicy once = new DeliveryPolicy(0, Backoff.of(null, null), Duration.ofSeconds(30), null);
         return dispatcher.send(event, settings.sink(), once)
                 .flatMap(outcome -> {
@@ -84,16 +97,17 @@ public final class SqsSource implements AutoCloseable {
                 });
     }
 
-    /** The event Knative's SQS IntegrationSource sends for a message: its body is the data. */
-    public static CloudEvent event(String messageId, String body, Map<String, String> extensions) {
-        CloudEventBuilder builder = CloudEventBuilder.v1()
-                .withId(messageId)
+    /** The event Knative's SQS connector sends for one receive of a message: its body is the data. */
+    public static CloudEvent event(String body) {
+        return CloudEventBuilder.v1()
+                .withId(ID_PREFIX + "-" + "%016d".formatted(EXCHANGES.getAndIncrement()))
                 .withType(TYPE)
                 .withSource(URI.create(SOURCE))
-                .withTime(OffsetDateTime.now())
-                .withData(body.getBytes(StandardCharsets.UTF_8));
-        extensions.forEach(builder::withExtension);
-        return builder.build();
+                .withSubject(SUBJECT)
+                .withTime(OffsetDateTime.now(ZoneOffset.UTC))
+                // Always declared JSON, whatever the body is.
+                .withData("application/json", body.getBytes(StandardCharsets.UTF_8))
+                .build();
     }
 
     @Override

@@ -9,6 +9,7 @@ import dev.serverlessapp.local.sources.SqsSource;
 import io.cloudevents.CloudEvent;
 import io.fabric8.knative.eventing.v1.Trigger;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,19 +29,24 @@ class ChartSourceTest {
     void everyFunctionBrokerTriggerAndSourceIsRead() {
         assertThat(chart.services()).extracting(s -> s.getMetadata().getName())
                 .contains("user-api", "email-worker", "file-processor", "scheduled-tasks");
-        assertThat(chart.brokers()).hasSize(1);
+        assertThat(chart.brokers()).hasSize(3);
         assertThat(chart.triggers()).isNotEmpty();
         assertThat(chart.pingSources()).extracting(p -> p.getMetadata().getName()).contains("hourly");
         assertThat(chart.integrationSources()).allSatisfy(s -> assertThat(s.getSpec().getAws().getSqs()).isNotNull());
     }
 
     @Test
-    void theEmailTriggerTakesEmailQueueEventsOnly() {
-        Trigger emailWorker = chart.triggers().stream()
-                .filter(t -> "email-worker".equals(t.getSpec().getSubscriber().getRef().getName())).findFirst().orElseThrow();
-        CloudEvent email = SqsSource.event("1", "{}", Map.of("queue", "email"));
-        CloudEvent upload = SqsSource.event("2", "{}", Map.of("queue", "uploads"));
-        assertThat(EventFilter.of("email-worker", emailWorker.getSpec())).accepts(email).rejects(upload);
+    void eachQueuesEventsReachTheirFunctionThroughTheQueuesOwnBroker() {
+        // The connector's events are alike for both queues: the Broker they enter tells them apart.
+        CloudEvent sqsEvent = SqsSource.event("{}");
+        for (String function : List.of("email-worker", "file-processor")) {
+            Trigger trigger = chart.triggers().stream()
+                    .filter(t -> function.equals(t.getSpec().getSubscriber().getRef().getName())).findFirst().orElseThrow();
+            assertThat(EventFilter.of(function, trigger.getSpec())).accepts(sqsEvent);
+            assertThat(chart.integrationSources()).as(function)
+                    .filteredOn(s -> s.getSpec().getSink().getRef().getName().equals(trigger.getSpec().getBroker()))
+                    .singleElement().extracting(s -> s.getSpec().getCeOverrides()).isNull();
+        }
     }
 
     @Test
