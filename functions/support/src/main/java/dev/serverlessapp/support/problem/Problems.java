@@ -1,10 +1,11 @@
 package dev.serverlessapp.support.problem;
 
-import dev.serverlessapp.support.idempotency.IdempotencyInProgressException;
+import dev.serverlessapp.support.claim.ClaimHeldException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
@@ -30,6 +31,11 @@ public final class Problems {
         ProblemDetail problem = of(error);
         return ServerResponse.status(problem.getStatus())
                 .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .headers(headers -> {
+                    if (error instanceof RetryLater later) {
+                        headers.set(HttpHeaders.RETRY_AFTER, RetryLater.seconds(later.retryAfter()));
+                    }
+                })
                 .bodyValue(asMap(problem));
     }
 
@@ -37,7 +43,7 @@ public final class Problems {
         ProblemDetail problem = switch (error) {
             case PermanentFailure failure -> withProperties(
                     problem(failure.status(), failure.title(), failure.getMessage()), failure.properties());
-            case IdempotencyInProgressException busy ->
+            case ClaimHeldException busy ->
                     problem(HttpStatus.CONFLICT, "Already in progress", busy.getMessage());
             case TransientFailure failure -> transientProblem(failure.getMessage(), failure);
             case SdkClientException client -> transientProblem("A backend could not be reached", client);

@@ -1,0 +1,18 @@
+package dev.serverlessapp.support.problem;
+
+import java.time.Duration;
+
+/**
+ * A failure that says when to try again: {@link Problems} answers it with {@code Retry-After}
+ * (whole seconds, at least 1). HTTP clients should honour it; Knative's broker follows its own backoff.
+ */
+public interface RetryLater {
+
+    Duration retryAfter();
+
+    /** The header's value: whole seconds, rounded up, never 0 (which would invite a tight loop). */
+    static String seconds(Duration retryAfter) {
+        long millis = Math.max(retryAfter.toMillis(), 1);
+        return Long.toString((millis + 999) / 1000);
+    }
+}
