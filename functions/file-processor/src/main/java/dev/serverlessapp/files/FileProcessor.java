@@ -6,8 +6,6 @@ import dev.serverlessapp.support.idempotency.IdempotencyStore;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import java.net.URI;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -38,27 +36,18 @@ class FileProcessor implements CloudEventFunction {
 
     private static final Logger log = LoggerFactory.getLogger(FileProcessor.class);
 
-    /** Stored by the claim when an upload was skipped (deleted, overwritten): nothing to answer. */
-    private static final String NOTHING_WRITTEN = "";
-
     private final ObjectStore store;
     private final ProcessedFiles processed;
     private final Thumbnailer thumbnailer;
     private final long imageMaxBytes;
-    private final IdempotencyStore idempotency;
-    private final Duration claimFor;
-    private final Clock clock;
     private final JsonMapper json;
 
     FileProcessor(ObjectStore store, ProcessedFiles processed, Thumbnailer thumbnailer, long imageMaxBytes,
-            IdempotencyStore idempotency, Duration claimFor, Clock clock, JsonMapper json) {
+            JsonMapper json) {
         this.store = store;
         this.processed = processed;
         this.thumbnailer = thumbnailer;
         this.imageMaxBytes = imageMaxBytes;
-        this.idempotency = idempotency;
-        this.claimFor = claimFor;
-        this.clock = clock;
         this.json = json;
     }
 
@@ -83,30 +72,17 @@ class FileProcessor implements CloudEventFunction {
         }
     }
 
-    /** The business-key check: a version already processed is answered from its record, not redone. */
-    private Mono<ProcessedFile> processOnce(Upload upload) {
-        return processed.find(upload)
-                .doOnNext(output -> log.info("Already processed {} into {}", upload, output.key()))
-                .switchIfEmpty(Mono.defer(() -> claimAndProcess(upload)));
-    }
-
     /**
-     * Two notifications of one version may arrive at once (S3 delivers at least once, the SQS source
-     * in parallel), so the version is claimed while it is processed: the second gets a 409, Knative
-     * retries it, and by then the record is there.
+     * The business key: a version already processed is answered from its record, not redone. Two
+     * notifications of one version may arrive at once (S3 delivers at least once, the SQS source in
+     * parallel): the second waits for the first's record (README: Processing uploads).
      */
-    private Mono<ProcessedFile> claimAndProcess(Upload upload) {
-        IdempotencyStore.Key version = IdempotencyStore.Key.of("file", upload.fileKey() + "#" + upload.version(), "");
-        return idempotency.once(version, claimFor, () -> processAndRecord(upload)
-                        .map(json::writeValueAsString)
-                        .defaultIfEmpty(NOTHING_WRITTEN))
-                .filter(stored -> !stored.equals(NOTHING_WRITTEN))
-                .map(stored -> json.readValue(stored, ProcessedFile.class));
+    private Mono<ProcessedFile> processOnce(Upload upload) {
+        return processed.once(upload, processAndLog(upload));
     }
 
-    private Mono<ProcessedFile> processAndRecord(Upload upload) {
+    private Mono<ProcessedFile> processAndLog(Upload upload) {
         return process(upload)
-                .flatMap(output -> processed.record(upload, output, clock.instant()).thenReturn(output))
                 .doOnNext(output -> log.info("Processed {} into {} ({}, {} bytes)",
                         upload, output.key(), output.kind(), output.size()));
     }
