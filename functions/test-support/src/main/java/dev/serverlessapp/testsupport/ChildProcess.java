@@ -60,6 +60,16 @@ public final class ChildProcess implements AutoCloseable {
         }
     }
 
+    /** SIGKILL, as a node or the OOM killer ends a pod: no shutdown hook, nothing finished. */
+    public void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     @Override
     public void close() {
         process.descendants().forEach(ProcessHandle::destroy);
