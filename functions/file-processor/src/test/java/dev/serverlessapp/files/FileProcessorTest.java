@@ -4,10 +4,12 @@ import static dev.serverlessapp.files.S3Notifications.notification;
 import static dev.serverlessapp.files.S3Notifications.postBinary;
 import static dev.serverlessapp.files.S3Notifications.postStructured;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.serverlessapp.support.idempotency.IdempotencyStore;
 import dev.serverlessapp.support.table.AppTable;
 import dev.serverlessapp.testsupport.Backends;
+import dev.serverlessapp.testsupport.HoldingProxy;
 import dev.serverlessapp.testsupport.LocalBackends;
 import java.awt.Color;
 import java.awt.GradientPaint;
@@ -56,11 +58,13 @@ class FileProcessorTest {
     static final String TABLE = "files-" + UUID.randomUUID();
     static final String BUCKET = "uploads-" + UUID.randomUUID();
     static final LocalBackends BACKENDS = LocalBackends.shared();
+    static final HoldingProxy DYNAMODB = HoldingProxy.to(BACKENDS.dynamoDbEndpoint());
 
     @DynamicPropertySource
     static void backends(DynamicPropertyRegistry registry) {
-        BACKENDS.springProperties(Backends.Service.DYNAMODB, Backends.Service.S3)
-                .forEach((name, value) -> registry.add(name, () -> value));
+        BACKENDS.springProperties(Backends.Service.S3).forEach((name, value) -> registry.add(name, () -> value));
+        // DynamoDB through a proxy that passes everything, so a test can tell when a delivery has read a claim.
+        registry.add("aws.endpoints.dynamodb", () -> DYNAMODB.endpoint().toString());
         BACKENDS.clients().createTable(AppTable.createTableRequest(TABLE));
         BACKENDS.clients().createBucket(BUCKET);
         registry.add("app.table.name", () -> TABLE);
@@ -294,9 +298,13 @@ class FileProcessorTest {
         putClaim(key, upload.eTag(), Map.of("status", s("IN_PROGRESS"), "token", s("other-delivery"),
                 "leaseUntil", AttributeValue.fromN(Long.toString(Instant.now().plusSeconds(30).toEpochMilli()))));
 
+        HoldingProxy.Hold looked = DYNAMODB.watch("GetItem", "VERSION#" + upload.eTag(), key);
+
         Sinks.One<WebTestClient.ResponseSpec> answer = Sinks.one();
         Thread.ofVirtual().start(() -> answer.tryEmitValue(postBinary(http, id(), notification(upload))));
-        // The other delivery finishes: it wrote its output and completed its record.
+        // Once this delivery has found the version in progress, the other one finishes: it wrote its
+        // output and completed its record.
+        await().until(() -> looked.seen() > 0);
         putClaim(key, upload.eTag(), Map.of("status", s("COMPLETED"), "token", s("other-delivery"),
                 "outputKey", s("processed/" + key), "size", AttributeValue.fromN("9"), "contentType", s("text/plain"),
                 "sha256", s("from-the-other-delivery"), "kind", s("copy")));
@@ -314,8 +322,11 @@ class FileProcessorTest {
         putClaim(key, upload.eTag(), Map.of("status", s("IN_PROGRESS"), "token", s("failing-delivery"),
                 "leaseUntil", AttributeValue.fromN(Long.toString(Instant.now().plusSeconds(30).toEpochMilli()))));
 
+        HoldingProxy.Hold looked = DYNAMODB.watch("GetItem", "VERSION#" + upload.eTag(), key);
+
         Sinks.One<WebTestClient.ResponseSpec> answer = Sinks.one();
         Thread.ofVirtual().start(() -> answer.tryEmitValue(postBinary(http, id(), notification(upload))));
+        await().until(() -> looked.seen() > 0);
         dynamo.deleteItem(delete -> delete.tableName(TABLE).key(fileKey(key, upload.eTag())));
 
         answer.asMono().block(Duration.ofSeconds(60)).expectStatus().isOk();
