@@ -7,9 +7,6 @@ import java.time.Duration;
 /** No answer within REQUEST_DEADLINE: 503, retried by Knative and by clients, after Retry-After. */
 public class DeadlineExceededException extends TransientFailure implements RetryLater {
 
-    /** The work may still finish and store its answer; a retry soon after waits for it. */
-    private static final Duration RETRY_AFTER = Duration.ofSeconds(2);
-
     public DeadlineExceededException(Duration deadline) {
         super("No answer within " + readable(deadline) + "; the same request, retried, gets the answer once there is one", null);
     }
@@ -20,6 +17,7 @@ public class DeadlineExceededException extends TransientFailure implements Retry
 
     @Override
     public Duration retryAfter() {
-        return RETRY_AFTER;
+        // The work may still finish and store its answer; a retry soon after waits for it.
+        return BACKEND_DOWN;
     }
 }

@@ -32,8 +32,11 @@ public final class Problems {
         return ServerResponse.status(problem.getStatus())
                 .contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .headers(headers -> {
+                    // Every 503 says when to come back; a 409 in progress does too.
                     if (error instanceof RetryLater later) {
                         headers.set(HttpHeaders.RETRY_AFTER, RetryLater.seconds(later.retryAfter()));
+                    } else if (problem.getStatus() == HttpStatus.SERVICE_UNAVAILABLE.value()) {
+                        headers.set(HttpHeaders.RETRY_AFTER, RetryLater.seconds(RetryLater.BACKEND_DOWN));
                     }
                 })
                 .bodyValue(asMap(problem));

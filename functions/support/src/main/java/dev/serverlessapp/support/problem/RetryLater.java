@@ -8,6 +8,9 @@ import java.time.Duration;
  */
 public interface RetryLater {
 
+    /** What a 503 for a backend that is down or slow asks for: a short pause, then exponential backoff. */
+    Duration BACKEND_DOWN = Duration.ofSeconds(2);
+
     Duration retryAfter();
 
     /** The header's value: whole seconds, rounded up, never 0 (which would invite a tight loop). */
