@@ -21,7 +21,21 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 public record Claim(Key key, Status status, String owner, String token, Instant leaseUntil, Instant claimedAt,
         Map<String, AttributeValue> attributes) {
 
-    public enum Status { IN_PROGRESS, COMPLETED }
+    public enum Status {
+        IN_PROGRESS, COMPLETED;
+
+        /**
+         * Items written before the claim mechanism read as finished work: an email claim without a
+         * status, or a welcome marked {@code SENT}; a welcome {@code SENDING} reads as in progress.
+         */
+        static Status of(String stored) {
+            return switch (stored == null ? "SENT" : stored) {
+                case "SENT" -> COMPLETED;
+                case "SENDING" -> IN_PROGRESS;
+                default -> valueOf(stored);
+            };
+        }
+    }
 
     /** The item's key in the app table. */
     public record Key(String pk, String sk) {
@@ -57,7 +71,7 @@ public record Claim(Key key, Status status, String owner, String token, Instant 
         Map<String, AttributeValue> own = new HashMap<>(item);
         own.keySet().removeAll(OWN);
         return new Claim(new Key(item.get(AppTable.PK).s(), item.get(AppTable.SK).s()),
-                Status.valueOf(item.get(STATUS).s()),
+                Status.of(text(item, STATUS)),
                 text(item, OWNER), text(item, TOKEN),
                 item.containsKey(LEASE_UNTIL) ? Instant.ofEpochMilli(Long.parseLong(item.get(LEASE_UNTIL).n())) : null,
                 item.containsKey(CLAIMED_AT) ? Instant.parse(item.get(CLAIMED_AT).s()) : null,

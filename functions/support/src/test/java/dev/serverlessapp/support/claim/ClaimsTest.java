@@ -110,6 +110,19 @@ class ClaimsTest {
         assertThat(TABLE.item(pk, "ONCE")).isEmpty();
     }
 
+    /** A local data folder or table from before the claim mechanism still reads, as finished work. */
+    @Test
+    void itemsWrittenBeforeTheClaimMechanismReadAsCompleted() {
+        TABLE.put(Map.of(AppTable.PK, s(pk), AppTable.SK, s("CLAIM"), "userId", s("u-0"),
+                "claimedAt", s("2026-01-01T00:00:00Z")));
+        TABLE.put(Map.of(AppTable.PK, s(pk), AppTable.SK, s("WELCOME"), "status", s("SENT")));
+
+        assertThat(claims.read(new Claim.Key(pk, "CLAIM")).block(WAIT)).hasValueSatisfying(claim ->
+                assertThat(claim.isCompleted()).isTrue());
+        assertThat(claims.read(new Claim.Key(pk, "WELCOME")).block(WAIT)).hasValueSatisfying(claim ->
+                assertThat(claim.isCompleted()).isTrue());
+    }
+
     @Test
     void attributesMayNotOverlapTheClaimsOwn() {
         assertThatThrownBy(() -> ClaimRequest.of(pk, "ONCE").with(Map.of("token", s("mine"))))
