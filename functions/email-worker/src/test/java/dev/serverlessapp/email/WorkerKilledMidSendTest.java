@@ -106,23 +106,12 @@ class WorkerKilledMidSendTest {
 
     /** email-worker as its own process, from this test's class path, its mail server hung. */
     static ChildProcess startEmailWorker() {
-        int port = Ports.free();
-        List<String> command = List.of(
-                ProcessHandle.current().info().command().orElse("java"),
-                "-cp", System.getProperty("java.class.path"),
-                EmailWorkerApplication.class.getName(),
-                "--server.port=" + port,
-                "--management.server.port=" + Ports.free(),
-                "--aws.region=" + Backends.REGION,
-                "--aws.access-key-id=" + Backends.ACCESS_KEY,
-                "--aws.secret-access-key=" + Backends.SECRET_KEY,
+        return ChildProcess.springApp("email-worker", EmailWorkerApplication.class, Ports.free(), List.of(
                 "--aws.endpoints.dynamodb=" + BACKENDS.dynamoDbEndpoint(),
                 "--app.table.name=" + TABLE,
                 "--mail.smtp.host=127.0.0.1",
                 "--mail.smtp.port=" + HUNG_SMTP.endpoint().getPort(),
-                "--mail.smtp.timeout=PT120S",
-                "--logging.structured.format.console=");
-        return ChildProcess.start("email-worker", command, port, Duration.ofSeconds(120));
+                "--mail.smtp.timeout=PT120S"));
     }
 
     /** The broker's backoff before a retry: a wait the test models, not a guess at when something is ready. */

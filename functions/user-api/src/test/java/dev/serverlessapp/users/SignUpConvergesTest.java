@@ -3,12 +3,10 @@ package dev.serverlessapp.users;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.serverlessapp.testsupport.Backends;
 import dev.serverlessapp.testsupport.ChildProcess;
 import dev.serverlessapp.testsupport.HoldingProxy;
 import dev.serverlessapp.testsupport.Ports;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -124,22 +122,11 @@ class SignUpConvergesTest {
 
     /** user-api as its own process, from this test's class path, on the same backends. */
     static ChildProcess startUserApi() {
-        int port = Ports.free();
-        List<String> command = new ArrayList<>(List.of(
-                ProcessHandle.current().info().command().orElse("java"),
-                "-cp", System.getProperty("java.class.path"),
-                UserApiApplication.class.getName(),
-                "--server.port=" + port,
-                "--management.server.port=" + Ports.free(),
-                "--aws.region=" + Backends.REGION,
-                "--aws.access-key-id=" + Backends.ACCESS_KEY,
-                "--aws.secret-access-key=" + Backends.SECRET_KEY,
+        return ChildProcess.springApp("user-api", UserApiApplication.class, Ports.free(), List.of(
                 "--aws.endpoints.dynamodb=" + BACKEND.proxy.endpoint(),
                 "--aws.endpoints.sqs=" + StalledDynamo.BACKENDS.sqsEndpoint(),
                 "--app.table.name=" + BACKEND.table,
                 "--users.email-queue-url=" + BACKEND.queueUrl,
-                "--users.auth.enabled=false",
-                "--logging.structured.format.console="));
-        return ChildProcess.start("user-api", command, port, Duration.ofSeconds(120));
+                "--users.auth.enabled=false"));
     }
 }
