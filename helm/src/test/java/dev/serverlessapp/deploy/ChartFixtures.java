@@ -40,7 +40,9 @@ final class ChartFixtures {
                 "common", Map.of("createTable", true, "logFormat", ""),
                 "mail", Map.of("smtp", Map.of("host", "mailpit.mail", "port", 1025, "startTls", false, "existingSecret", "smtp")),
                 "eventing", Map.of("ping", Map.of("schedule", "*/15 * * * *", "timezone", "Europe/Berlin"),
-                        "broker", Map.of("class", "Kafka", "delivery", Map.of("retry", 2, "backoffPolicy", "linear", "timeout", ""))));
+                        // Linear backoff waits nothing before its first retry: 0 + 2 + 4 + 6 s outlasts the 6 s lease.
+                        "broker", Map.of("class", "Kafka", "delivery", Map.of("retry", 4, "backoffPolicy", "linear",
+                                "backoffDelay", "PT2S", "timeout", ""))));
     }
 
     /** A quiet install: every function kept at one pod at least, no unrouted declaration needed. */

@@ -71,7 +71,7 @@ class ChartRenderingTest {
                 "file-processor", envOf(manifests, "file-processor"),
                 "scheduled-tasks", envOf(manifests, "scheduled-tasks"));
         Set<String> common = Set.of("AWS_REGION", "AWS_ENDPOINT_URL", "AWS_S3_FORCE_PATH_STYLE", "DYNAMODB_TABLE",
-                "DYNAMODB_CREATE_TABLE", "IDEMPOTENCY_LEASE", "IDEMPOTENCY_KEEP_FOR", "LOG_FORMAT",
+                "DYNAMODB_CREATE_TABLE", "IDEMPOTENCY_LEASE", "IDEMPOTENCY_KEEP_FOR", "REQUEST_DEADLINE", "LOG_FORMAT",
                 "MANAGEMENT_PORT", "METRICS_ENABLED", "TRACING_ENABLED", "TRACING_SAMPLING_PROBABILITY");
 
         env.values().forEach(vars -> assertThat(vars).containsKeys(common.toArray(String[]::new))
