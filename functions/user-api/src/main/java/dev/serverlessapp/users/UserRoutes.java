@@ -74,7 +74,7 @@ public class UserRoutes {
     RouterFunction<ServerResponse> userRouter() {
         return RouterFunctions.route()
                 // Each answer within REQUEST_DEADLINE, else 503 with Retry-After (the sign-up itself runs on).
-                .POST("/users", request -> RequestDeadline.boundByCurrent(create(request)))
+                .POST("/users", this::create)
                 .GET("/users/{id}", request -> RequestDeadline.boundByCurrent(get(request)))
                 .route(RequestPredicates.path("/users").or(RequestPredicates.path("/users/{id}")),
                         this::methodNotAllowed)
@@ -96,9 +96,10 @@ public class UserRoutes {
 
     private Mono<ServerResponse> create(ServerRequest request) {
         List<String> keys = request.headers().header(IDEMPOTENCY_KEY);
-        return readNewUser(request).flatMap(newUser -> keys.isEmpty()
+        // The deadline starts once the body is in: a client slow to send it gets 408 (REQUEST_BODY_TIMEOUT), not 503.
+        return readNewUser(request).flatMap(newUser -> RequestDeadline.boundByCurrent(keys.isEmpty()
                 ? users.create(newUser, UserService.oneOff()).flatMap(this::created)
-                : createOnce(checkedKey(keys), newUser));
+                : createOnce(checkedKey(keys), newUser)));
     }
 
     /** A retried POST with the same key gets the first answer; the same key with another body, 422. */

@@ -3,6 +3,9 @@ package dev.serverlessapp.users;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.serverlessapp.testsupport.HoldingProxy;
+import dev.serverlessapp.testsupport.fuzz.RawHttp;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -27,6 +30,8 @@ class SignUpDeadlineTest {
         BACKEND.register(registry);
         registry.add("aws.api-call-timeout", () -> "PT60S");
         registry.add("app.request.deadline", () -> "PT2S");
+        // Longer than the deadline: a slow body is the client's delay, answered by its own timeout.
+        registry.add("users.body-timeout", () -> "PT4S");
     }
 
     @AfterAll
@@ -61,5 +66,21 @@ class SignUpDeadlineTest {
         assertThat(retry.body().get("user").get("email").asString()).isEqualTo(email);
         assertThat(BACKEND.usersWithEmail(email)).hasSize(1);
         assertThat(BACKEND.welcomesFor(email)).hasSize(1);
+    }
+
+    /**
+     * The deadline bounds our work, which starts once the body is in: a body still short of its
+     * Content-Length gets 408 at REQUEST_BODY_TIMEOUT, the client's delay, not a 503 that would blame
+     * a backend.
+     */
+    @Test
+    void bodyThatDoesNotArriveGets408NotTheDeadlines503() throws IOException {
+        String cut = "POST /users HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                + "Idempotency-Key: " + UUID.randomUUID() + "\r\nContent-Length: 100\r\n\r\n{\"name\":";
+
+        RawHttp.Response answer = RawHttp.exchange(port, cut.getBytes(StandardCharsets.ISO_8859_1), Duration.ofSeconds(60))
+                .checkProblemOracle();
+
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(408);
     }
 }
