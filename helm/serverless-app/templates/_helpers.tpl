@@ -99,6 +99,8 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
 {{- $name := index . 1 -}}
 {{- $fn := index . 2 -}}
 {{- $settings := $fn.settings | default dict -}}
+- name: REQUEST_DEADLINE
+  value: {{ $fn.requestDeadline | quote }}
 {{- if eq $name "user-api" }}
 - name: EMAIL_QUEUE_URL
   value: {{ include "serverless-app.queueUrl" (list $root $root.Values.aws.queues.email) | quote }}

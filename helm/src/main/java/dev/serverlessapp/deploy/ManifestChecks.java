@@ -1,5 +1,6 @@
 package dev.serverlessapp.deploy;
 
+import io.fabric8.knative.duck.v1.DeliverySpec;
 import io.fabric8.knative.duck.v1.Destination;
 import io.fabric8.knative.duck.v1.KReference;
 import io.fabric8.knative.eventing.v1.Broker;
@@ -13,8 +14,10 @@ import io.fabric8.kubernetes.api.model.Probe;
 import dev.serverlessapp.deploy.upstream.IsoPeriod;
 import dev.serverlessapp.deploy.upstream.KnativeCron;
 import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -44,6 +47,7 @@ public final class ManifestChecks {
         problems.addAll(containers(manifests));
         problems.addAll(podSecurity(manifests));
         problems.addAll(deliveryTimeouts(manifests));
+        problems.addAll(claimsAndDelivery(manifests));
         return problems;
     }
 
@@ -239,6 +243,82 @@ public final class ManifestChecks {
             }
         }
         return problems;
+    }
+
+    /**
+     * The broker's delivery and the functions' claims agree (README: Idempotency). Its retries must
+     * reach past IDEMPOTENCY_LEASE, so that when a handler dies holding an event's claim, a retry
+     * comes after the claim has lapsed and takes the event over, instead of the event being
+     * dead-lettered as 409 while the claim still holds. And each function answers within its
+     * REQUEST_DEADLINE, before the delivery timeout cuts the attempt off.
+     */
+    public static List<String> claimsAndDelivery(Manifests manifests) {
+        List<String> problems = new ArrayList<>();
+        for (Trigger trigger : manifests.triggers()) {
+            KReference subscriber = ref(trigger.getSpec().getSubscriber());
+            Service service = subscriber == null ? null : manifests.find(Service.class, subscriber.getName()).orElse(null);
+            if (service == null) {
+                continue; // references() reports it
+            }
+            DeliverySpec delivery = trigger.getSpec().getDelivery() != null ? trigger.getSpec().getDelivery()
+                    : manifests.find(Broker.class, trigger.getSpec().getBroker())
+                            .map(broker -> broker.getSpec().getDelivery()).orElse(null);
+            String where = "Trigger " + trigger.getMetadata().getName() + " (Service " + subscriber.getName() + ")";
+            Map<String, String> env = new HashMap<>();
+            Manifests.container(service).getEnv().stream().filter(e -> e.getValue() != null)
+                    .forEach(e -> env.put(e.getName(), e.getValue()));
+            try {
+                Duration lease = duration(env.get("IDEMPOTENCY_LEASE"));
+                Duration retries = retrySpan(delivery);
+                if (lease != null && retries.compareTo(lease) <= 0) {
+                    problems.add(where + ": the broker's retries end " + retries + " after the first failure, within "
+                            + "IDEMPOTENCY_LEASE " + lease + ": an event whose handler died would be dead-lettered (409) "
+                            + "before its claim lapses; retry longer or shorten the lease");
+                }
+                Duration deadline = duration(env.get("REQUEST_DEADLINE"));
+                Duration timeout = delivery == null ? null : knativeDuration(delivery.getTimeout());
+                if (deadline != null && timeout != null && deadline.compareTo(timeout) >= 0) {
+                    problems.add(where + ": REQUEST_DEADLINE " + deadline + " is not shorter than the delivery timeout "
+                            + timeout + ": the broker would give up on an attempt before the function answers");
+                }
+            } catch (DateTimeParseException e) {
+                problems.add(where + ": a delivery or claim duration is not ISO-8601: " + e.getParsedString());
+            }
+        }
+        return problems;
+    }
+
+    /**
+     * How long after the first failed attempt Knative makes its last retry. Its backoff counts retries
+     * from 0 (go-retryablehttp's attempt number): retry n waits delay × 2^(n-1) (exponential) or
+     * delay × (n-1) (linear); without both a policy and a delay it does not wait at all.
+     */
+    static Duration retrySpan(DeliverySpec delivery) {
+        if (delivery == null || delivery.getRetry() == null || delivery.getBackoffDelay() == null
+                || delivery.getBackoffPolicy() == null) {
+            return Duration.ZERO;
+        }
+        Duration delay = knativeDuration(delivery.getBackoffDelay());
+        if (delay == null) {
+            return Duration.ZERO;
+        }
+        Duration span = Duration.ZERO;
+        for (int attempt = 0; attempt < delivery.getRetry(); attempt++) {
+            span = span.plus("linear".equalsIgnoreCase(delivery.getBackoffPolicy())
+                    ? delay.multipliedBy(attempt)
+                    : delay.multipliedBy(1L << Math.min(attempt, 30)));
+        }
+        return span;
+    }
+
+    /** A setting Spring reads (java.time's ISO-8601 durations). */
+    private static Duration duration(String iso) {
+        return iso == null || iso.isBlank() ? null : Duration.parse(iso);
+    }
+
+    /** A delivery duration as Knative reads it ({@link IsoPeriod}); one it refuses is the webhook rules' to report. */
+    private static Duration knativeDuration(String iso) {
+        return iso == null || iso.isBlank() ? null : IsoPeriod.parse(iso).map(IsoPeriod::approximate).orElse(null);
     }
 
     /** The Services that cannot scale to zero (min-scale above 0). */

@@ -42,7 +42,8 @@ final class ChartFixtures {
                 "eventing", Map.of("ping", Map.of("schedule", "*/15 * * * *", "timezone", "Europe/Berlin"),
                         "broker", Map.of("class", "Kafka",
                                 "kafka", Map.of("bootstrapServers", "my-cluster-kafka-bootstrap.kafka:9092", "replicationFactor", 1),
-                                "delivery", Map.of("retry", 2, "backoffPolicy", "linear", "timeout", ""))));
+                                // Linear backoff waits nothing before its first retry: 0 + 2 + 4 + 6 s outlasts the 6 s lease.
+                                "delivery", Map.of("retry", 4, "backoffPolicy", "linear", "backoffDelay", "PT2S", "timeout", ""))));
     }
 
     /**

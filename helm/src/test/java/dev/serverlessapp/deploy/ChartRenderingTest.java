@@ -80,7 +80,7 @@ class ChartRenderingTest {
 
         assertThat(manifests.brokers()).hasSize(3).allSatisfy(broker -> {
             assertThat(broker.getMetadata().getAnnotations()).containsEntry("eventing.knative.dev/broker.class", "Kafka");
-            assertThat(broker.getSpec().getDelivery().getRetry()).isEqualTo(2);
+            assertThat(broker.getSpec().getDelivery().getRetry()).isEqualTo(4);
             assertThat(broker.getSpec().getDelivery().getBackoffPolicy()).isEqualTo("linear");
             assertThat(broker.getSpec().getDelivery().getDeadLetterSink().getRef().getName()).isEqualTo("dead-letters");
             // One ConfigMap serves them all: the Kafka broker only reads it and gives each Broker a topic of its own.
@@ -116,7 +116,7 @@ class ChartRenderingTest {
                 "file-processor", envOf(manifests, "file-processor"),
                 "scheduled-tasks", envOf(manifests, "scheduled-tasks"));
         Set<String> common = Set.of("AWS_REGION", "AWS_ENDPOINT_URL", "AWS_S3_FORCE_PATH_STYLE", "DYNAMODB_TABLE",
-                "DYNAMODB_CREATE_TABLE", "IDEMPOTENCY_LEASE", "IDEMPOTENCY_KEEP_FOR", "LOG_FORMAT",
+                "DYNAMODB_CREATE_TABLE", "IDEMPOTENCY_LEASE", "IDEMPOTENCY_KEEP_FOR", "REQUEST_DEADLINE", "LOG_FORMAT",
                 "MANAGEMENT_PORT", "METRICS_ENABLED", "TRACING_ENABLED", "TRACING_SAMPLING_PROBABILITY");
 
         env.values().forEach(vars -> assertThat(vars).containsKeys(common.toArray(String[]::new))

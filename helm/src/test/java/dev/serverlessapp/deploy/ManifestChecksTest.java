@@ -192,4 +192,39 @@ class ManifestChecksTest {
 
         assertThat(ManifestChecks.references(manifests)).singleElement().asString().contains("no dead-letter sink");
     }
+
+    @Test
+    void defaultDeliveryOutlastsTheLeaseAndEveryDeadlineEndsBeforeTheDeliveryTimeout() {
+        assertThat(ManifestChecks.claimsAndDelivery(render(Map.of()))).isEmpty();
+        // retry 5, exponential from PT0.5S: 0.5 + 1 + 2 + 4 + 8 s, as Knative counts its backoff.
+        assertThat(ManifestChecks.retrySpan(render(Map.of()).brokers().getFirst().getSpec().getDelivery()))
+                .isEqualTo(java.time.Duration.ofMillis(15_500));
+    }
+
+    @Test
+    void leaseLongerThanTheBrokersRetriesIsReportedForEveryTrigger() {
+        // The old two-minute lease: a dead handler's claim outlived every retry, and the event was dead-lettered.
+        Manifests manifests = render(Map.of("common", Map.of("idempotencyLease", "PT2M")));
+
+        assertThat(ManifestChecks.claimsAndDelivery(manifests)).hasSize(3)
+                .allSatisfy(problem -> assertThat(problem).contains("IDEMPOTENCY_LEASE PT2M")
+                        .contains("retries end PT15.5S after the first failure").contains("dead-lettered (409)"));
+    }
+
+    @Test
+    void fewerRetriesThanTheLeaseIsReported() {
+        Manifests manifests = render(Map.of("eventing", Map.of("broker", Map.of("delivery", Map.of("retry", 2)))));
+
+        assertThat(ManifestChecks.claimsAndDelivery(manifests)).hasSize(3)
+                .allSatisfy(problem -> assertThat(problem).contains("retries end PT1.5S"));
+    }
+
+    @Test
+    void deadlineNotShorterThanTheDeliveryTimeoutIsReported() {
+        Manifests manifests = render(Map.of("functions", Map.of("email-worker", Map.of("requestDeadline", "PT60S"))));
+
+        assertThat(ManifestChecks.claimsAndDelivery(manifests)).singleElement().asString()
+                .contains("Trigger email-worker (Service email-worker)")
+                .contains("REQUEST_DEADLINE PT1M is not shorter than the delivery timeout PT1M");
+    }
 }

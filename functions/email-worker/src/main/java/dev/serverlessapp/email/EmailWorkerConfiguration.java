@@ -1,5 +1,6 @@
 package dev.serverlessapp.email;
 
+import dev.serverlessapp.support.claim.Claims;
 import dev.serverlessapp.support.cloudevents.CloudEventRoutes;
 import dev.serverlessapp.support.idempotency.IdempotencyProperties;
 import dev.serverlessapp.support.idempotency.IdempotencyStore;
@@ -28,11 +29,11 @@ class EmailWorkerConfiguration {
         return new EmailWorker(transport, welcomes);
     }
 
-    /** A welcome claim's lease is the same promise as an event claim's: longer than one send. */
+    /** A welcome claim's lease is the same as an event claim's: how soon a dead worker's claim is taken over. */
     @Bean
-    WelcomeTable welcomeTable(DynamoDbAsyncClient dynamo, TableProperties table, IdempotencyProperties idempotency,
-            Clock clock) {
-        return new WelcomeTable(dynamo, table.name(), idempotency.lease(), clock);
+    WelcomeTable welcomeTable(Claims claims, DynamoDbAsyncClient dynamo, TableProperties table,
+            IdempotencyProperties idempotency, Clock clock) {
+        return new WelcomeTable(claims, dynamo, table.name(), idempotency.lease(), clock);
     }
 
     /** One transport, chosen at start-up; an unknown MAIL_TRANSPORT fails the start, not a send. */

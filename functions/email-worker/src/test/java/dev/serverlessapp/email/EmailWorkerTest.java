@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -25,6 +26,7 @@ import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTest
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * The email worker over real HTTP, against dynalite and a GreenMail SMTP server on real sockets.
@@ -78,11 +80,13 @@ class EmailWorkerTest {
         assertThat(user.get("welcome")).isEqualTo(s("SENT"));
         assertThat(user).doesNotContainKeys(AppTable.DUE_PK, AppTable.DUE_SK);
         var welcome = table.welcome(userId);
-        assertThat(welcome.get("status")).isEqualTo(s("SENT"));
+        assertThat(welcome.get("status")).isEqualTo(s("COMPLETED"));
+        assertThat(welcome).containsKey("sentAt");
         // Filed under the hour it was sent, for the hourly report.
         assertThat(welcome.get(AppTable.ACTIVITY_PK).s()).matches("WELCOME_SENT#\\d{4}-\\d{2}-\\d{2}T\\d{2}");
         assertThat(welcome.get(AppTable.ACTIVITY_SK)).isEqualTo(s("USER#" + userId));
-        assertThat(welcome).doesNotContainKeys("leaseUntil", "claimToken");
+        // Permanent: the welcome claim never expires, and once sent it has no lease left.
+        assertThat(welcome).doesNotContainKeys("leaseUntil", AppTable.EXPIRES_AT);
     }
 
     @ParameterizedTest
@@ -129,7 +133,7 @@ class EmailWorkerTest {
         mode.deliver(http, newId(), welcome(userId, to, "Ada")).expectStatus().isAccepted();
 
         assertThat(Inbox.mailsTo(SMTP, to)).hasSize(1);
-        assertThat(table.welcome(userId).get("status")).isEqualTo(s("SENT"));
+        assertThat(table.welcome(userId).get("status")).isEqualTo(s("COMPLETED"));
     }
 
     static Stream<Arguments> poisonMessages() {
@@ -221,34 +225,57 @@ class EmailWorkerTest {
         assertThat(table.user(userId).get("welcome")).isEqualTo(s("SENT"));
     }
 
-    /** A worker that claimed the welcome and died before sending must not cost the user the welcome. */
+    /**
+     * A worker that claimed the welcome and was killed before sending renews its lease no more: the
+     * claim lapses within seconds (not the minutes of old), and a redelivery that arrives meanwhile
+     * waits for that and sends the welcome, instead of answering 409 until the broker gives up.
+     */
     @Test
-    void welcomeClaimedByACrashedWorkerIsSentOnceTheLeaseLapses() {
+    void welcomeClaimedByAWorkerThatDiedIsSentWithinSecondsByTheNextDelivery() {
         String userId = newId();
         String to = userId + "@example.com";
         table.putPendingUser(userId, "Ada", to);
-        table.putWelcome(userId, Map.of("status", s("SENDING"), "claimToken", s("crashed-worker"),
-                "leaseUntil", n(Instant.now().minusSeconds(5).getEpochSecond())));
+        table.putWelcome(userId, claim("killed-worker", Instant.now().plusSeconds(2)));
 
         ContentMode.BINARY.deliver(http, newId(), welcome(userId, to, "Ada")).expectStatus().isAccepted();
 
         assertThat(Inbox.mailsTo(SMTP, to)).hasSize(1);
-        assertThat(table.welcome(userId).get("status")).isEqualTo(s("SENT"));
+        assertThat(table.welcome(userId).get("status")).isEqualTo(s("COMPLETED"));
+        assertThat(table.user(userId).get("welcome")).isEqualTo(s("SENT"));
     }
 
-    /** While another worker holds a live claim, 409 makes Knative try again later instead of sending twice. */
+    /** Another message for a welcome being sent right now waits for that send, then sends nothing itself. */
     @Test
-    void welcomeBeingSentByAnotherWorkerGets409AndNoMail() {
+    void welcomeBeingSentByAnotherWorkerIsWaitedForAndNotSentTwice() {
         String userId = newId();
         String to = userId + "@example.com";
         table.putPendingUser(userId, "Ada", to);
-        table.putWelcome(userId, Map.of("status", s("SENDING"), "claimToken", s("busy-worker"),
-                "leaseUntil", n(Instant.now().plusSeconds(60).getEpochSecond())));
+        table.putWelcome(userId, claim("busy-worker", Instant.now().plusSeconds(5)));
 
-        ContentMode.STRUCTURED.deliver(http, newId(), welcome(userId, to, "Ada")).expectStatus().isEqualTo(409);
+        var delivery = CompletableFuture.supplyAsync(() -> ContentMode.BINARY.deliver(http, newId(), welcome(userId, to, "Ada"))
+                .returnResult(Void.class).getStatus().value());
+        // The other worker's send goes out and it completes its claim.
+        table.putWelcome(userId, Map.of("status", s("COMPLETED"), "token", s("busy-worker"),
+                "sentAt", s(Instant.now().toString())));
+
+        assertThat(delivery.join()).isEqualTo(202);
+        assertThat(Inbox.mailsTo(SMTP, to)).isEmpty();
+        assertThat(table.user(userId).get("welcome")).isEqualTo(s("SENT"));
+    }
+
+    /** While another worker is alive and still sending after a whole lease, 409 with Retry-After; no mail. */
+    @Test
+    void welcomeStillBeingSentAfterALeaseGets409WithRetryAfterAndNoMail() {
+        String userId = newId();
+        String to = userId + "@example.com";
+        table.putPendingUser(userId, "Ada", to);
+        table.putWelcome(userId, claim("busy-worker", Instant.now().plusSeconds(60)));
+
+        ContentMode.STRUCTURED.deliver(http, newId(), welcome(userId, to, "Ada")).expectStatus().isEqualTo(409)
+                .expectHeader().exists("Retry-After");
 
         assertThat(Inbox.mailsTo(SMTP, to)).isEmpty();
-        assertThat(table.welcome(userId).get("claimToken")).isEqualTo(s("busy-worker"));
+        assertThat(table.welcome(userId).get("token")).isEqualTo(s("busy-worker"));
     }
 
     /** A crash after the welcome was marked sent but before the user was: the next welcome message heals it. */
@@ -257,7 +284,8 @@ class EmailWorkerTest {
         String userId = newId();
         String to = userId + "@example.com";
         table.putPendingUser(userId, "Ada", to);
-        table.putWelcome(userId, Map.of("status", s("SENT"), "sentAt", s(Instant.now().toString())));
+        table.putWelcome(userId, Map.of("status", s("COMPLETED"), "token", s("earlier-worker"),
+                "sentAt", s(Instant.now().toString())));
 
         ContentMode.BINARY.deliver(http, newId(), welcome(userId, to, "Ada")).expectStatus().isAccepted();
 
@@ -275,6 +303,12 @@ class EmailWorkerTest {
 
         assertThat(Inbox.mailsTo(SMTP, to)).hasSize(1);
         assertThat(table.user(userId)).isEmpty();
+    }
+
+    /** A welcome claim in progress, as a worker holds it while it sends (function-support's claim item). */
+    static Map<String, AttributeValue> claim(String token, Instant leaseUntil) {
+        return Map.of("status", s("IN_PROGRESS"), "token", s(token), "claimedAt", s(Instant.now().toString()),
+                "leaseUntil", n(leaseUntil.toEpochMilli()));
     }
 
     static String welcome(String userId, String to, String name) {

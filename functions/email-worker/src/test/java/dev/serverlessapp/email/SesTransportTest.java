@@ -86,7 +86,7 @@ class SesTransportTest {
                 .doesNotContain("<b>");
         assertThat(simple.path("Body").path("Html").path("Charset").asString()).isEqualTo("UTF-8");
 
-        assertThat(table.welcome(userId).get("status")).isEqualTo(s("SENT"));
+        assertThat(table.welcome(userId).get("status")).isEqualTo(s("COMPLETED"));
         assertThat(table.user(userId).get("welcome")).isEqualTo(s("SENT"));
     }
 

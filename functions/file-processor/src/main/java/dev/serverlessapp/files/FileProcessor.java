@@ -7,8 +7,6 @@ import dev.serverlessapp.support.problem.PermanentFailure;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import java.net.URI;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -39,27 +37,18 @@ class FileProcessor implements CloudEventFunction {
 
     private static final Logger log = LoggerFactory.getLogger(FileProcessor.class);
 
-    /** Stored by the claim when an upload was skipped (deleted, overwritten): nothing to answer. */
-    private static final String NOTHING_WRITTEN = "";
-
     private final ObjectStore store;
     private final ProcessedFiles processed;
     private final Thumbnailer thumbnailer;
     private final long imageMaxBytes;
-    private final IdempotencyStore idempotency;
-    private final Duration claimFor;
-    private final Clock clock;
     private final JsonMapper json;
 
     FileProcessor(ObjectStore store, ProcessedFiles processed, Thumbnailer thumbnailer, long imageMaxBytes,
-            IdempotencyStore idempotency, Duration claimFor, Clock clock, JsonMapper json) {
+            JsonMapper json) {
         this.store = store;
         this.processed = processed;
         this.thumbnailer = thumbnailer;
         this.imageMaxBytes = imageMaxBytes;
-        this.idempotency = idempotency;
-        this.claimFor = claimFor;
-        this.clock = clock;
         this.json = json;
     }
 
@@ -84,25 +73,31 @@ class FileProcessor implements CloudEventFunction {
         }
     }
 
-    /** The business-key check: a version already processed is answered from its record, not redone. */
+    /**
+     * The business key: a version already processed is answered from its record, without reading S3
+     * again. Otherwise the upload is processed as the store holds it.
+     */
     private Mono<Done> processOnce(Upload notified) {
         return alreadyProcessed(notified).switchIfEmpty(Mono.defer(() -> processStored(notified)));
     }
 
     /**
      * Processes the upload as the store holds it ({@link Upload#asStored}), if the store still holds the
-     * notified bytes. When the store knows the upload by another version than the notification named
-     * (by its ETag, where it keeps no versions), that version's record is looked up first.
+     * notified bytes, once per version: the version's claim is its processed-file record. When the
+     * store knows the upload by another version than the notification named (by its ETag, where it
+     * keeps no versions), that version is the one claimed. Two notifications of one version may arrive
+     * at once (S3 delivers at least once, the SQS source in parallel): the second waits for the first's
+     * record (README: Processing uploads).
      */
     private Mono<Done> processStored(Upload notified) {
         return store.head(notified)
                 .flatMap(seen -> notified.asStored(seen.versionId(), seen.eTag())
-                        .map(upload -> upload.equals(notified)
-                                ? claimAndProcess(upload, seen)
-                                : alreadyProcessed(upload).switchIfEmpty(Mono.defer(() -> claimAndProcess(upload, seen))))
+                        .map(upload -> processed.once(upload, Mono.defer(() -> processAndLog(upload, seen)))
+                                .map(output -> new Done(upload, output)))
                         // Overwritten since: the newer object has its own notification to come.
                         .orElseGet(() -> skipped(notified, "the store holds other bytes now (ETag " + seen.eTag() + ")")))
-                // Deleted or replaced before we got to it: nothing to do, and a retry would not help.
+                // Deleted or replaced before we got to it: nothing to do, and a retry would not help. The
+                // version's claim was released, so a later notification of it looks again.
                 .onErrorResume(FileProcessor::isGone, gone -> skipped(notified, "it is gone (" + gone.getMessage() + ")"))
                 .onErrorMap(FileProcessor::isRefused, refused -> new PermanentFailure("Upload S3 will not read",
                         "S3 refused to read " + notified + ": " + refused.getMessage(), refused));
@@ -119,23 +114,8 @@ class FileProcessor implements CloudEventFunction {
                 .map(output -> new Done(upload, output));
     }
 
-    /**
-     * Two notifications of one version may arrive at once (S3 delivers at least once, the SQS source
-     * in parallel), so the version is claimed while it is processed: the second gets a 409, Knative
-     * retries it, and by then the record is there.
-     */
-    private Mono<Done> claimAndProcess(Upload upload, HeadObjectResponse seen) {
-        IdempotencyStore.Key version = IdempotencyStore.Key.of("file", upload.fileKey() + "#" + upload.version(), "");
-        return idempotency.once(version, claimFor, () -> processAndRecord(upload, seen)
-                        .map(json::writeValueAsString)
-                        .defaultIfEmpty(NOTHING_WRITTEN))
-                .filter(stored -> !stored.equals(NOTHING_WRITTEN))
-                .map(stored -> new Done(upload, json.readValue(stored, ProcessedFile.class)));
-    }
-
-    private Mono<ProcessedFile> processAndRecord(Upload upload, HeadObjectResponse seen) {
+    private Mono<ProcessedFile> processAndLog(Upload upload, HeadObjectResponse seen) {
         return process(upload, seen)
-                .flatMap(output -> processed.record(upload, output, clock.instant()).thenReturn(output))
                 .doOnNext(output -> log.info("Processed {} into {} ({}, {} bytes)",
                         upload, output.key(), output.kind(), output.size()));
     }

@@ -1,9 +1,9 @@
 package dev.serverlessapp.files;
 
+import dev.serverlessapp.support.claim.Claims;
 import dev.serverlessapp.support.cloudevents.CloudEventRoutes;
 import dev.serverlessapp.support.idempotency.IdempotencyProperties;
 import dev.serverlessapp.support.idempotency.IdempotencyStore;
-import dev.serverlessapp.support.table.TableProperties;
 import java.time.Clock;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -11,7 +11,6 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerResponse;
-import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -29,12 +28,16 @@ public class FileProcessorApplication {
         return new Thumbnailer(properties);
     }
 
+    /**
+     * Two layers of "once": function-support's claim on the event (a redelivery of the same event gets
+     * the same reply without touching S3) and the claim on each object version, which is also its
+     * processed-file record (another notification of the same version is not processed again).
+     */
     @Bean
-    FileProcessor fileProcessor(S3AsyncClient s3, DynamoDbAsyncClient dynamo, TableProperties table,
-            Thumbnailer thumbnailer, FileProcessorProperties properties, IdempotencyStore idempotency,
-            IdempotencyProperties settings, Clock clock, JsonMapper json) {
-        return new FileProcessor(new ObjectStore(s3), new ProcessedFiles(dynamo, table.name()), thumbnailer,
-                properties.imageMaxBytes().toBytes(), idempotency, settings.keepFor(), clock, json);
+    FileProcessor fileProcessor(S3AsyncClient s3, Claims claims, Thumbnailer thumbnailer,
+            FileProcessorProperties properties, IdempotencyProperties settings, Clock clock, JsonMapper json) {
+        return new FileProcessor(new ObjectStore(s3), new ProcessedFiles(claims, settings.lease(), clock), thumbnailer,
+                properties.imageMaxBytes().toBytes(), json);
     }
 
     @Bean

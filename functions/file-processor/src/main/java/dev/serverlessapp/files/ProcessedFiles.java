@@ -1,66 +1,78 @@
 package dev.serverlessapp.files;
 
+import dev.serverlessapp.support.claim.Claim;
+import dev.serverlessapp.support.claim.ClaimRequest;
+import dev.serverlessapp.support.claim.Claims;
 import dev.serverlessapp.support.idempotency.IdempotencyStore;
 import dev.serverlessapp.support.table.AppTable;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
 import reactor.core.publisher.Mono;
-import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 
 /**
  * The processed-file items in the app table: this function's business key. One item per object
- * version ({@code FILE#<bucket>/<key>} / {@code VERSION#<version>}) says it was processed and into
- * what, so a version is processed once however many notifications name it. Each item is filed under
- * its hour in the {@code activity} index ({@code FILE_PROCESSED#<hour>}) for the hourly report.
+ * version ({@code FILE#<bucket>/<key>} / {@code VERSION#<version>}) is at once the claim on processing
+ * that version (function-support's claim mechanism, permanent) and, once completed, the record of
+ * what it was processed into. So a version is processed once however many notifications name it: a
+ * second notification while it is being processed waits for it, and one that comes later gets the
+ * record. A completed item is filed under its hour in the {@code activity} index
+ * ({@code FILE_PROCESSED#<hour>}) for the hourly report.
  */
 class ProcessedFiles {
 
-    private final DynamoDbAsyncClient dynamo;
-    private final String table;
+    private final Claims claims;
+    private final Duration lease;
+    private final Clock clock;
 
-    ProcessedFiles(DynamoDbAsyncClient dynamo, String table) {
-        this.dynamo = dynamo;
-        this.table = table;
+    ProcessedFiles(Claims claims, Duration lease, Clock clock) {
+        this.claims = claims;
+        this.lease = lease;
+        this.clock = clock;
     }
 
-    /** The output of an upload already processed, or empty. */
+    /** The output of a version processed before, or empty: the record is read, S3 is not. */
     Mono<ProcessedFile> find(Upload upload) {
-        return Mono.fromFuture(() -> dynamo.getItem(get -> get.tableName(table).key(key(upload)).consistentRead(true)))
-                .filter(found -> found.hasItem() && !found.item().isEmpty())
-                .map(found -> {
-                    Map<String, AttributeValue> item = found.item();
-                    return new ProcessedFile(item.get("outputKey").s(), Long.parseLong(item.get("size").n()),
-                            item.get("contentType").s(), item.get("sha256").s(), item.get("kind").s());
-                });
+        return claims.read(key(upload))
+                .flatMap(found -> Mono.justOrEmpty(found.filter(Claim::isCompleted)))
+                .map(ProcessedFiles::output);
     }
 
     /**
-     * Records that the upload was processed. A concurrent duplicate may have recorded it first; its
-     * output is the same bytes, so the first record stands.
+     * Processes the version unless it was processed before, and answers its output. Empty when
+     * {@code process} wrote nothing (the upload was gone): then nothing is recorded, and a later
+     * notification of the same version looks again.
      */
-    Mono<Void> record(Upload upload, ProcessedFile output, Instant processedAt) {
-        Map<String, AttributeValue> item = new HashMap<>(key(upload));
-        item.put("outputKey", s(output.key()));
-        item.put("size", AttributeValue.fromN(Long.toString(output.size())));
-        item.put("contentType", s(output.contentType()));
-        item.put("sha256", s(output.sha256()));
-        item.put("kind", s(output.kind()));
-        item.put("processedAt", s(processedAt.toString()));
-        item.put(AppTable.ACTIVITY_PK, s("FILE_PROCESSED#" + AppTable.hour(processedAt)));
-        // Only counted, never read back; hashed, because bucket, key and version together can exceed the
-        // 1024 bytes an index sort key may hold.
-        item.put(AppTable.ACTIVITY_SK, s("FILE#" + IdempotencyStore.sha256(upload.fileKey() + "#" + upload.version())));
-        return Mono.fromFuture(() -> dynamo.putItem(put -> put.tableName(table).item(item)
-                        .conditionExpression("attribute_not_exists(pk)")))
-                .then()
-                .onErrorResume(ConditionalCheckFailedException.class, alreadyRecorded -> Mono.empty());
+    Mono<ProcessedFile> once(Upload upload, Mono<ProcessedFile> process) {
+        ClaimRequest version = ClaimRequest.of(upload.fileKey(), "VERSION#" + upload.version()).leasedFor(lease);
+        return claims.once(version, found -> { }, mine -> process.map(output -> record(upload, output)))
+                .map(ProcessedFiles::output);
     }
 
-    private static Map<String, AttributeValue> key(Upload upload) {
-        return Map.of(AppTable.PK, s(upload.fileKey()), AppTable.SK, s("VERSION#" + upload.version()));
+    private Map<String, AttributeValue> record(Upload upload, ProcessedFile output) {
+        Instant processedAt = clock.instant();
+        return Map.of(
+                "outputKey", s(output.key()),
+                "size", AttributeValue.fromN(Long.toString(output.size())),
+                "contentType", s(output.contentType()),
+                "sha256", s(output.sha256()),
+                "kind", s(output.kind()),
+                "processedAt", s(processedAt.toString()),
+                AppTable.ACTIVITY_PK, s("FILE_PROCESSED#" + AppTable.hour(processedAt)),
+                // Only counted, never read back; hashed, because bucket, key and version together can exceed
+                // the 1024 bytes an index sort key may hold.
+                AppTable.ACTIVITY_SK, s("FILE#" + IdempotencyStore.sha256(upload.fileKey() + "#" + upload.version())));
+    }
+
+    private static Claim.Key key(Upload upload) {
+        return new Claim.Key(upload.fileKey(), "VERSION#" + upload.version());
+    }
+
+    private static ProcessedFile output(Claim done) {
+        return new ProcessedFile(done.string("outputKey"), Long.parseLong(done.attributes().get("size").n()),
+                done.string("contentType"), done.string("sha256"), done.string("kind"));
     }
 
     private static AttributeValue s(String value) {

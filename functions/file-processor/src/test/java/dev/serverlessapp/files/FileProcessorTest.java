@@ -9,6 +9,7 @@ import static org.awaitility.Awaitility.await;
 import dev.serverlessapp.support.idempotency.IdempotencyStore;
 import dev.serverlessapp.support.table.AppTable;
 import dev.serverlessapp.testsupport.Backends;
+import dev.serverlessapp.testsupport.HoldingProxy;
 import dev.serverlessapp.testsupport.LocalBackends;
 import java.awt.Color;
 import java.awt.GradientPaint;
@@ -57,11 +58,13 @@ class FileProcessorTest {
     static final String TABLE = "files-" + UUID.randomUUID();
     static final String BUCKET = "uploads-" + UUID.randomUUID();
     static final LocalBackends BACKENDS = LocalBackends.shared();
+    static final HoldingProxy DYNAMODB = HoldingProxy.to(BACKENDS.dynamoDbEndpoint());
 
     @DynamicPropertySource
     static void backends(DynamicPropertyRegistry registry) {
-        BACKENDS.springProperties(Backends.Service.DYNAMODB, Backends.Service.S3)
-                .forEach((name, value) -> registry.add(name, () -> value));
+        BACKENDS.springProperties(Backends.Service.S3).forEach((name, value) -> registry.add(name, () -> value));
+        // DynamoDB through a proxy that passes everything, so a test can tell when a delivery has read a claim.
+        registry.add("aws.endpoints.dynamodb", () -> DYNAMODB.endpoint().toString());
         BACKENDS.clients().createTable(AppTable.createTableRequest(TABLE));
         BACKENDS.clients().createBucket(BUCKET);
         registry.add("app.table.name", () -> TABLE);
@@ -71,9 +74,6 @@ class FileProcessorTest {
 
     @Autowired
     WebTestClient http;
-
-    @Autowired
-    IdempotencyStore idempotency;
 
     final S3Client s3 = BACKENDS.clients().s3();
     final DynamoDbClient dynamo = BACKENDS.clients().dynamo();
@@ -270,24 +270,71 @@ class FileProcessorTest {
         assertThat(replyId).isEqualTo(IdempotencyStore.sha256("FILE#" + BUCKET + "/" + key + "#" + upload.eTag()));
     }
 
+    /**
+     * Two layers of "once", not three: the event's claim, and the version's claim, which is also its
+     * processed-file record. No separate idempotency item for the version is left behind.
+     */
     @Test
-    void versionBeingProcessedByAnotherDeliveryGets409SoKnativeRetriesIt() {
+    void aProcessedVersionLeavesOneItemThatIsBothItsClaimAndItsRecord() {
+        String key = dir + "layers.txt";
+        S3Notifications.Created upload = upload(key, "layers".getBytes(StandardCharsets.UTF_8), "text/plain");
+
+        postBinary(http, id(), notification(upload)).expectStatus().isOk();
+
+        Map<String, AttributeValue> record = item(key, upload.eTag());
+        assertThat(record.get("status").s()).isEqualTo("COMPLETED");
+        assertThat(record.get("outputKey").s()).isEqualTo("processed/" + key);
+        assertThat(record).doesNotContainKeys("leaseUntil", AppTable.EXPIRES_AT);
+        String versionClaim = "IDEMPOTENCY#" + IdempotencyStore.sha256("file\nFILE#" + BUCKET + "/" + key + "#" + upload.eTag());
+        assertThat(dynamo.getItem(get -> get.tableName(TABLE).consistentRead(true)
+                .key(Map.of("pk", AttributeValue.fromS(versionClaim), "sk", AttributeValue.fromS("IDEMPOTENCY"))))
+                .hasItem()).as("a separate idempotency claim on the version").isFalse();
+    }
+
+    /** Another notification of a version being processed right now waits for it and answers its outputs. */
+    @Test
+    void versionBeingProcessedByAnotherDeliveryIsWaitedForAndNotProcessedTwice() {
         String key = dir + "contended.txt";
         S3Notifications.Created upload = upload(key, "contended".getBytes(StandardCharsets.UTF_8), "text/plain");
-        // Another delivery of the same version holds the claim while it works.
-        Sinks.One<String> otherDelivery = Sinks.one();
-        idempotency.once(IdempotencyStore.Key.of("file", "FILE#" + BUCKET + "/" + key + "#" + upload.eTag(), ""),
-                Duration.ofHours(1), otherDelivery::asMono).subscribe(ignored -> { }, ignored -> { });
-        await().until(() -> claimed(key, upload.eTag()));
+        putClaim(key, upload.eTag(), Map.of("status", s("IN_PROGRESS"), "token", s("other-delivery"),
+                "leaseUntil", AttributeValue.fromN(Long.toString(Instant.now().plusSeconds(30).toEpochMilli()))));
 
-        postBinary(http, id(), notification(upload)).expectStatus().isEqualTo(409);
-        assertThat(keysUnder("processed/" + dir)).isEmpty();
+        HoldingProxy.Hold looked = DYNAMODB.watch("GetItem", "VERSION#" + upload.eTag(), key);
 
-        // The other delivery fails and lets go; Knative's retry now does the work.
-        otherDelivery.tryEmitError(new IllegalStateException("crashed"));
-        await().until(() -> !claimed(key, upload.eTag()));
-        postBinary(http, id(), notification(upload)).expectStatus().isOk();
-        assertThat(read("processed/" + key)).isEqualTo("contended".getBytes(StandardCharsets.UTF_8));
+        Sinks.One<WebTestClient.ResponseSpec> answer = Sinks.one();
+        Thread.ofVirtual().start(() -> answer.tryEmitValue(postBinary(http, id(), notification(upload))));
+        // Once this delivery has found the version in progress, the other one finishes: it wrote its
+        // output and completed its record. (Its first read looks for a finished record; the second
+        // comes after its claim was refused, while it waits.)
+        await().until(() -> looked.seen() > 1);
+        putClaim(key, upload.eTag(), Map.of("status", s("COMPLETED"), "token", s("other-delivery"),
+                "outputKey", s("processed/" + key), "size", AttributeValue.fromN("9"), "contentType", s("text/plain"),
+                "sha256", s("from-the-other-delivery"), "kind", s("copy")));
+
+        answer.asMono().block(Duration.ofSeconds(60)).expectStatus().isOk()
+                .expectBody().jsonPath("$.outputs[0].sha256").isEqualTo("from-the-other-delivery");
+        assertThat(keysUnder("processed/" + dir)).as("nothing written by the second delivery").isEmpty();
+    }
+
+    /** The other delivery fails and lets go while this one waits: this one does the work. */
+    @Test
+    void versionReleasedByAFailedDeliveryIsProcessedByTheOneWaiting() {
+        String key = dir + "released.txt";
+        S3Notifications.Created upload = upload(key, "released".getBytes(StandardCharsets.UTF_8), "text/plain");
+        putClaim(key, upload.eTag(), Map.of("status", s("IN_PROGRESS"), "token", s("failing-delivery"),
+                "leaseUntil", AttributeValue.fromN(Long.toString(Instant.now().plusSeconds(30).toEpochMilli()))));
+
+        HoldingProxy.Hold looked = DYNAMODB.watch("GetItem", "VERSION#" + upload.eTag(), key);
+
+        Sinks.One<WebTestClient.ResponseSpec> answer = Sinks.one();
+        Thread.ofVirtual().start(() -> answer.tryEmitValue(postBinary(http, id(), notification(upload))));
+        // Its first read looks for a finished record; the second comes after its claim was refused.
+        await().until(() -> looked.seen() > 1);
+        dynamo.deleteItem(delete -> delete.tableName(TABLE).key(fileKey(key, upload.eTag())));
+
+        answer.asMono().block(Duration.ofSeconds(60)).expectStatus().isOk();
+        assertThat(read("processed/" + key)).isEqualTo("released".getBytes(StandardCharsets.UTF_8));
+        assertThat(item(key, upload.eTag()).get("status").s()).isEqualTo("COMPLETED");
     }
 
     @Test
@@ -444,17 +491,23 @@ class FileProcessorTest {
         return new S3Notifications.Created(BUCKET, key, bytes.length, eTag);
     }
 
-    /** The sort keys of the processed-file items of {@code key}: one per version processed. */
+    /** The sort keys of the processed-file items of {@code key}: one per version processed (or being processed). */
     List<String> versionsRecorded(String key) {
         return dynamo.query(query -> query.tableName(TABLE).keyConditionExpression("pk = :file")
                         .expressionAttributeValues(Map.of(":file", AttributeValue.fromS("FILE#" + BUCKET + "/" + key))))
                 .items().stream().map(item -> item.get("sk").s()).toList();
     }
 
-    boolean claimed(String key, String version) {
-        String pk = "IDEMPOTENCY#" + IdempotencyStore.sha256("file\nFILE#" + BUCKET + "/" + key + "#" + version);
-        return dynamo.getItem(get -> get.tableName(TABLE).consistentRead(true)
-                .key(Map.of("pk", AttributeValue.fromS(pk), "sk", AttributeValue.fromS("IDEMPOTENCY")))).hasItem();
+    /** The version's claim item as a delivery holding it (or done with it) leaves it. */
+    void putClaim(String key, String version, Map<String, AttributeValue> attributes) {
+        Map<String, AttributeValue> item = new java.util.HashMap<>(attributes);
+        item.putAll(fileKey(key, version));
+        item.put("claimedAt", s(Instant.now().toString()));
+        dynamo.putItem(put -> put.tableName(TABLE).item(item));
+    }
+
+    static AttributeValue s(String value) {
+        return AttributeValue.fromS(value);
     }
 
     byte[] read(String key) {
@@ -466,7 +519,7 @@ class FileProcessorTest {
     }
 
     Map<String, AttributeValue> item(String key, String version) {
-        return dynamo.getItem(get -> get.tableName(TABLE).key(fileKey(key, version))).item();
+        return dynamo.getItem(get -> get.tableName(TABLE).consistentRead(true).key(fileKey(key, version))).item();
     }
 
     static Map<String, AttributeValue> fileKey(String key, String version) {

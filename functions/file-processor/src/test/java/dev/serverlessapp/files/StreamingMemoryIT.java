@@ -131,7 +131,9 @@ class StreamingMemoryIT {
                 "AWS_ENDPOINT_URL_S3", s3Proxy.endpoint().toString(),
                 "AWS_ENDPOINT_URL_DYNAMODB", LocalBackends.shared().dynamoDbEndpoint().toString(),
                 "AWS_S3_FORCE_PATH_STYLE", "true",
-                "DYNAMODB_TABLE", TABLE));
+                "DYNAMODB_TABLE", TABLE,
+                // The memory bound, not the time: one answer for the whole copy, however slow the machine.
+                "REQUEST_DEADLINE", "PT10M"));
         function = builder.start();
         Ports.awaitListening(port, function, Duration.ofSeconds(90), "file-processor");
     }

@@ -1,6 +1,8 @@
 package dev.serverlessapp.support;
 
 import dev.serverlessapp.support.aws.AwsClientsConfiguration;
+import dev.serverlessapp.support.claim.Claims;
+import dev.serverlessapp.support.deadline.RequestDeadline;
 import dev.serverlessapp.support.idempotency.IdempotencyProperties;
 import dev.serverlessapp.support.idempotency.IdempotencyStore;
 import dev.serverlessapp.support.problem.NettyRefusalProblems;
@@ -15,12 +17,16 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.context.annotation.Bean;
+import org.springframework.web.server.WebFilter;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import tools.jackson.databind.json.JsonMapper;
 
-/** What every function gets: the clock, idempotency on the app table, and problem-detail errors (Netty's included). */
+/**
+ * What every function gets: the clock, claims and idempotency on the app table, the request deadline,
+ * and problem-detail errors (Netty's included).
+ */
 @AutoConfiguration(after = AwsClientsConfiguration.class)
-@EnableConfigurationProperties({TableProperties.class, IdempotencyProperties.class})
+@EnableConfigurationProperties({TableProperties.class, IdempotencyProperties.class, RequestDeadline.class})
 public class FunctionSupportConfiguration {
 
     @Bean
@@ -33,6 +39,18 @@ public class FunctionSupportConfiguration {
     IdempotencyStore idempotencyStore(DynamoDbAsyncClient dynamo, TableProperties table,
             IdempotencyProperties idempotency, Clock clock) {
         return new IdempotencyStore(dynamo, table.name(), idempotency.lease(), clock);
+    }
+
+    /** The one claim mechanism, for what a function does once per business key. */
+    @Bean
+    Claims claims(DynamoDbAsyncClient dynamo, TableProperties table, Clock clock) {
+        return new Claims(dynamo, table.name(), clock);
+    }
+
+    /** Every route finds the request deadline in the Reactor context (see {@link RequestDeadline#boundByCurrent}). */
+    @Bean
+    WebFilter requestDeadlineContext(RequestDeadline deadline) {
+        return (exchange, chain) -> chain.filter(exchange).contextWrite(context -> context.put(RequestDeadline.class, deadline));
     }
 
     @Bean

@@ -48,6 +48,26 @@ public final class ChildProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * A Spring Boot application from this JVM's own class path, as a process of its own, so that a
+     * test can kill it: listening on {@code port}, with its management port elsewhere, on the test
+     * backends' region and credentials, and plain-text logs.
+     */
+    public static ChildProcess springApp(String name, Class<?> main, int port, List<String> arguments) {
+        List<String> command = new java.util.ArrayList<>(List.of(
+                ProcessHandle.current().info().command().orElse("java"),
+                "-cp", System.getProperty("java.class.path"),
+                main.getName(),
+                "--server.port=" + port,
+                "--management.server.port=" + Ports.free(),
+                "--aws.region=" + Backends.REGION,
+                "--aws.access-key-id=" + Backends.ACCESS_KEY,
+                "--aws.secret-access-key=" + Backends.SECRET_KEY,
+                "--logging.structured.format.console="));
+        command.addAll(arguments);
+        return start(name, command, port, Duration.ofSeconds(120));
+    }
+
     public int port() {
         return port;
     }
@@ -57,6 +77,16 @@ public final class ChildProcess implements AutoCloseable {
             return Files.readString(log);
         } catch (IOException e) {
             return "(no output: " + e.getMessage() + ")";
+        }
+    }
+
+    /** SIGKILL, as a node or the OOM killer ends a pod: no shutdown hook, nothing finished. */
+    public void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.serverlessapp.users;
 
+import dev.serverlessapp.support.deadline.RequestDeadline;
 import dev.serverlessapp.support.idempotency.IdempotencyProperties;
 import dev.serverlessapp.support.idempotency.IdempotencyStore;
 import dev.serverlessapp.support.problem.PermanentFailure;
@@ -72,8 +73,9 @@ public class UserRoutes {
     @Bean
     RouterFunction<ServerResponse> userRouter() {
         return RouterFunctions.route()
+                // Each answer within REQUEST_DEADLINE, else 503 with Retry-After (the sign-up itself runs on).
                 .POST("/users", this::create)
-                .GET("/users/{id}", this::get)
+                .GET("/users/{id}", request -> RequestDeadline.boundByCurrent(get(request)))
                 .route(RequestPredicates.path("/users").or(RequestPredicates.path("/users/{id}")),
                         this::methodNotAllowed)
                 .onError(Throwable.class, (error, request) -> Problems.respond(error))
@@ -94,17 +96,19 @@ public class UserRoutes {
 
     private Mono<ServerResponse> create(ServerRequest request) {
         List<String> keys = request.headers().header(IDEMPOTENCY_KEY);
-        return readNewUser(request).flatMap(newUser -> keys.isEmpty()
-                ? users.create(newUser).flatMap(this::created)
-                : createOnce(checkedKey(keys), newUser));
+        // The deadline starts once the body is in: a client slow to send it gets 408 (REQUEST_BODY_TIMEOUT), not 503.
+        return readNewUser(request).flatMap(newUser -> RequestDeadline.boundByCurrent(keys.isEmpty()
+                ? users.create(newUser, UserService.oneOff()).flatMap(this::created)
+                : createOnce(checkedKey(keys), newUser)));
     }
 
     /** A retried POST with the same key gets the first answer; the same key with another body, 422. */
     private Mono<ServerResponse> createOnce(String key, NewUser newUser) {
         var idempotencyKey = IdempotencyStore.Key.of("users", key,
                 IdempotencyStore.sha256(newUser.name() + "\n" + newUser.email()));
+        // The key also owns the sign-up's email claim, so a retry recognises a claim left by its first attempt.
         return idempotency.once(idempotencyKey, idempotencyProperties.keepFor(),
-                        () -> users.create(newUser).map(json::writeValueAsString))
+                        () -> users.create(newUser, idempotencyKey.id()).map(json::writeValueAsString))
                 .map(stored -> json.readValue(stored, User.class))
                 .flatMap(this::created);
     }

@@ -24,15 +24,27 @@ public class UserService {
         this.welcomeGrace = properties.welcomeGrace();
     }
 
-    public Mono<User> create(NewUser newUser) {
+    /**
+     * Signs a user up for {@code owner}, the sign-up request. Every step can be repeated by a retry of
+     * the same request and lands on the same user: the email claim keeps the user id its first attempt
+     * chose, the user item is written only if absent, and the welcome is deduplicated by email-worker.
+     */
+    public Mono<User> create(NewUser newUser, String owner) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         // Random UUIDs: collision-free across pods, unlike the seed's nanotime ids.
-        User user = new User(UUID.randomUUID().toString(), newUser.name(), newUser.email(), now.toString());
-        return users.claimEmail(user.email(), user.id(), now)
-                .then(Mono.defer(() -> users.put(user, now.plus(welcomeGrace))
-                        .onErrorResume(error -> users.releaseClaim(user.email(), user.id()).then(Mono.error(error)))))
-                .then(Mono.defer(() -> welcomes.send(user)))
-                .thenReturn(user);
+        User candidate = new User(UUID.randomUUID().toString(), newUser.name(), newUser.email(), now.toString());
+        return users.claimEmail(candidate, owner).flatMap(claim -> {
+            User user = new User(claim.userId(), newUser.name(), newUser.email(), claim.created());
+            return users.put(user, Instant.parse(user.created()).plus(welcomeGrace))
+                    .then(Mono.defer(() -> users.confirmEmail(claim)))
+                    .then(Mono.defer(() -> welcomes.send(user)))
+                    .thenReturn(user);
+        });
+    }
+
+    /** A sign-up without an Idempotency-Key is its own owner: no retry can recognise it. */
+    public static String oneOff() {
+        return "REQUEST#" + UUID.randomUUID();
     }
 
     public Mono<User> find(String id) {

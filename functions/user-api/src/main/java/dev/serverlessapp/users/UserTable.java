@@ -1,8 +1,13 @@
 package dev.serverlessapp.users;
 
+import dev.serverlessapp.support.claim.Claim;
+import dev.serverlessapp.support.claim.ClaimHeldException;
+import dev.serverlessapp.support.claim.ClaimRequest;
+import dev.serverlessapp.support.claim.Claims;
 import dev.serverlessapp.support.problem.PermanentFailure;
 import dev.serverlessapp.support.table.AppTable;
 import dev.serverlessapp.support.table.TableProperties;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -17,9 +22,12 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 
 /**
  * Users in the app table. Email uniqueness holds without transactions (dynalite has no
- * TransactWriteItems): a sign-up first claims {@code EMAIL#<email>} with a conditional put, then
- * writes {@code USER#<id>}. A crash between the two leaves a claim without its user; the next
- * sign-up with that email takes the claim over once it is older than {@code claimRepairAfter}.
+ * TransactWriteItems): a sign-up first claims {@code EMAIL#<email>} (function-support's claim
+ * mechanism: a conditional put, with no lease), then writes {@code USER#<id>}, then marks the claim
+ * completed. The claim records the user id it is for and its owner, the sign-up request (its
+ * Idempotency-Key), so a retry of the same sign-up recognises a claim left by an attempt that never
+ * stored its user, and stores that same user. Another sign-up takes over such a claim only once it is
+ * older than {@code claimRepairAfter} and its user does not exist.
  */
 @Component
 public class UserTable {
@@ -28,14 +36,19 @@ public class UserTable {
     static final String PROFILE = "PROFILE";
     static final String CLAIM = "CLAIM";
 
+    private final Claims claims;
     private final DynamoDbAsyncClient dynamo;
     private final String table;
     private final Duration claimRepairAfter;
+    private final Clock clock;
 
-    public UserTable(DynamoDbAsyncClient dynamo, TableProperties table, UserApiProperties properties) {
+    public UserTable(Claims claims, DynamoDbAsyncClient dynamo, TableProperties table, UserApiProperties properties,
+            Clock clock) {
+        this.claims = claims;
         this.dynamo = dynamo;
         this.table = table.name();
         this.claimRepairAfter = properties.claimRepairAfter();
+        this.clock = clock;
     }
 
     /** The email is taken by another user. */
@@ -45,67 +58,76 @@ public class UserTable {
         }
     }
 
-    public Mono<Void> claimEmail(String email, String userId, Instant now) {
-        return putClaim(email, userId, now)
-                .onErrorResume(ConditionalCheckFailedException.class, taken -> repairOrRefuse(email, userId, now));
+    /** Our claim on an email: the user it is for, new or the one an earlier attempt of this sign-up chose. */
+    public record EmailClaim(Claim claim) {
+        String userId() {
+            return claim.string("userId");
+        }
+
+        String created() {
+            return claim.string("created");
+        }
     }
 
-    private Mono<Void> putClaim(String email, String userId, Instant now) {
-        return Mono.fromFuture(() -> dynamo.putItem(put -> put.tableName(table)
-                        .item(Map.of(AppTable.PK, s(emailKey(email)), AppTable.SK, s(CLAIM),
-                                "userId", s(userId), "claimedAt", s(now.toString())))
-                        .conditionExpression("attribute_not_exists(pk)")))
-                .then();
+    /**
+     * Claims the user's email for this sign-up ({@code owner}). Finds it claimed by the same sign-up
+     * before (a retry after a timeout, a 503, a crash): that claim is ours, with the user it chose.
+     */
+    public Mono<EmailClaim> claimEmail(User user, String owner) {
+        ClaimRequest request = ClaimRequest.of(emailKey(user.email()), CLAIM).ownedBy(owner)
+                .with(Map.of("userId", s(user.id()), "created", s(user.created())));
+        return claims.acquire(request).flatMap(attempt -> switch (attempt) {
+            case Claims.Attempt.Acquired mine -> Mono.just(new EmailClaim(mine.claim()));
+            case Claims.Attempt.Found found -> owner.equals(found.current().owner())
+                    ? adopt(found.current())
+                    : repairOrRefuse(found.current(), request);
+        });
     }
 
-    /** The claim exists: refuse, unless it is the trace of a crashed sign-up, which we take over. */
-    private Mono<Void> repairOrRefuse(String email, String userId, Instant now) {
-        return Mono.fromFuture(() -> dynamo.getItem(get -> get.tableName(table).consistentRead(true)
-                        .key(Map.of(AppTable.PK, s(emailKey(email)), AppTable.SK, s(CLAIM)))))
-                .flatMap(found -> {
-                    if (!found.hasItem() || found.item().isEmpty()) {
-                        // Released by a sign-up that failed just now: one more try, then give up.
-                        return putClaim(email, userId, now)
-                                .onErrorMap(ConditionalCheckFailedException.class, e -> new EmailTakenException());
-                    }
-                    String holder = found.item().get("userId").s();
-                    Instant claimedAt = Instant.parse(found.item().get("claimedAt").s());
-                    if (claimedAt.isAfter(now.minus(claimRepairAfter))) {
-                        return Mono.error(new EmailTakenException());
-                    }
-                    return find(holder, true)
-                            .flatMap(existing -> Mono.<Void>error(new EmailTakenException()))
-                            .switchIfEmpty(Mono.defer(() -> takeOver(email, holder, userId, now)));
-                });
+    /**
+     * An earlier attempt of this very sign-up claimed the email; maybe it stored the user, maybe not.
+     * Keep its user id and time, under a fresh token, so a late write of that attempt cannot undo ours.
+     */
+    private Mono<EmailClaim> adopt(Claim earlier) {
+        if (earlier.isCompleted()) {
+            // It stored the user and was only not told: nothing is left to guard.
+            return Mono.just(new EmailClaim(earlier));
+        }
+        ClaimRequest again = ClaimRequest.of(earlier.key().pk(), CLAIM).ownedBy(earlier.owner())
+                .with(Map.of("userId", s(earlier.string("userId")), "created", s(earlier.string("created"))));
+        return claims.takeOver(earlier, again).flatMap(attempt -> switch (attempt) {
+            case Claims.Attempt.Acquired mine -> Mono.just(new EmailClaim(mine.claim()));
+            // Changed under us just now (another attempt of ours, or a repair): the retry sorts it out.
+            case Claims.Attempt.Found changed -> Mono.error(new ClaimHeldException("This sign-up", Duration.ofSeconds(1)));
+        });
     }
 
-    private Mono<Void> takeOver(String email, String orphanUserId, String userId, Instant now) {
-        log.warn("Repairing email claim left without its user {} by an interrupted sign-up", orphanUserId);
-        return Mono.fromFuture(() -> dynamo.updateItem(update -> update.tableName(table)
-                        .key(Map.of(AppTable.PK, s(emailKey(email)), AppTable.SK, s(CLAIM)))
-                        .updateExpression("SET userId = :new, claimedAt = :now")
-                        .conditionExpression("userId = :old")
-                        .expressionAttributeValues(Map.of(":new", s(userId), ":old", s(orphanUserId),
-                                ":now", s(now.toString())))))
-                .then()
-                .onErrorMap(ConditionalCheckFailedException.class, e -> new EmailTakenException());
+    /** Claimed by another sign-up: refuse, unless it is the trace of a sign-up that died, which we take over. */
+    private Mono<EmailClaim> repairOrRefuse(Claim other, ClaimRequest request) {
+        if (other.isCompleted() || other.claimedAt().isAfter(clock.instant().minus(claimRepairAfter))) {
+            return Mono.error(new EmailTakenException());
+        }
+        return find(other.string("userId"), true)
+                .flatMap(existing -> Mono.<EmailClaim>error(new EmailTakenException()))
+                .switchIfEmpty(Mono.defer(() -> {
+                    log.warn("Repairing email claim left without its user {} by an interrupted sign-up", other.string("userId"));
+                    return claims.takeOver(other, request).flatMap(attempt -> switch (attempt) {
+                        case Claims.Attempt.Acquired mine -> Mono.just(new EmailClaim(mine.claim()));
+                        case Claims.Attempt.Found changed -> Mono.error(new EmailTakenException());
+                    });
+                }));
     }
 
-    /** Gives up a claim after the user could not be written, so the email is free again at once. */
-    public Mono<Void> releaseClaim(String email, String userId) {
-        return Mono.fromFuture(() -> dynamo.deleteItem(delete -> delete.tableName(table)
-                        .key(Map.of(AppTable.PK, s(emailKey(email)), AppTable.SK, s(CLAIM)))
-                        .conditionExpression("userId = :mine")
-                        .expressionAttributeValues(Map.of(":mine", s(userId)))))
-                .then()
-                // Left behind, the claim is repaired by the next sign-up after claimRepairAfter.
-                .onErrorResume(error -> Mono.empty());
+    /** The user is stored: the claim is completed, and stands for good. */
+    public Mono<Void> confirmEmail(EmailClaim claim) {
+        return claim.claim().isCompleted() ? Mono.empty() : claims.complete(claim.claim(), Map.of()).then();
     }
 
     /**
      * Writes the user, marked as having a welcome pending until email-worker has sent it. The
      * indexes file it under the hour it was created (for the report) and the hour its welcome is
-     * overdue (for the hourly job's retry).
+     * overdue (for the hourly job's retry). Written before by an earlier attempt of the same
+     * sign-up (the id is that attempt's): then that item stands.
      */
     public Mono<Void> put(User user, Instant welcomeDue) {
         Instant created = Instant.parse(user.created());
@@ -123,7 +145,8 @@ public class UserTable {
                 Map.entry(AppTable.DUE_SK, s(userKey(user.id()))));
         return Mono.fromFuture(() -> dynamo.putItem(put -> put.tableName(table).item(item)
                         .conditionExpression("attribute_not_exists(pk)")))
-                .then();
+                .then()
+                .onErrorResume(ConditionalCheckFailedException.class, storedBefore -> Mono.empty());
     }
 
     public Mono<User> find(String id, boolean consistent) {

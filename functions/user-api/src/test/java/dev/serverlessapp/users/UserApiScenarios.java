@@ -310,12 +310,17 @@ abstract class UserApiScenarios {
     @Test
     void claimLeftByACrashedSignUpIsRepairedByTheNextOne() {
         String email = unique("crash") + "@example.com";
-        // What a crash between the email claim and the user write leaves behind.
+        // What a crash between the email claim and the user write leaves behind, for another sign-up.
+        Instant then = Instant.now().minus(Duration.ofMinutes(5));
         clients().dynamo().putItem(put -> put.tableName(table()).item(Map.of(
                 AppTable.PK, AttributeValue.fromS("EMAIL#" + email),
                 AppTable.SK, AttributeValue.fromS("CLAIM"),
+                "status", AttributeValue.fromS("IN_PROGRESS"),
+                "token", AttributeValue.fromS("crashed-attempt"),
+                "owner", AttributeValue.fromS("REQUEST#" + UUID.randomUUID()),
                 "userId", AttributeValue.fromS(UUID.randomUUID().toString()),
-                "claimedAt", AttributeValue.fromS(Instant.now().minus(Duration.ofMinutes(5)).toString()))));
+                "created", AttributeValue.fromS(then.toString()),
+                "claimedAt", AttributeValue.fromS(then.toString()))));
 
         String id = post("{\"name\":\"Survivor\",\"email\":\"" + email + "\"}").expectStatus().isCreated()
                 .expectBody(JsonNode.class).returnResult().getResponseBody().get("user").get("id").asString();

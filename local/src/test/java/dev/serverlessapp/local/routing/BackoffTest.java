@@ -9,19 +9,23 @@ import org.junit.jupiter.api.Test;
 
 class BackoffTest {
 
+    /** Knative counts its attempts from 0: the first retry of a linear backoff does not wait. */
     @Test
-    void linearWaitsTheDelayTimesTheRetryNumber() {
+    void linearWaitsTheDelayTimesTheRetriesBefore() {
         Backoff linear = Backoff.of("linear", "PT0.5S");
-        assertThat(linear.delay(1)).isEqualTo(Duration.ofMillis(500));
-        assertThat(linear.delay(3)).isEqualTo(Duration.ofMillis(1500));
+        assertThat(linear.delay(1)).isEqualTo(Duration.ZERO);
+        assertThat(linear.delay(3)).isEqualTo(Duration.ofSeconds(1));
     }
 
+    /** The chart's broker (retry 5, exponential from PT0.5S) retries for 15.5 s in all, as in a cluster. */
     @Test
-    void exponentialDoublesEachRetry() {
+    void exponentialStartsAtTheDelayAndDoublesEachRetry() {
         Backoff exponential = Backoff.of("exponential", "PT0.5S");
-        assertThat(exponential.delay(1)).isEqualTo(Duration.ofSeconds(1));
-        assertThat(exponential.delay(2)).isEqualTo(Duration.ofSeconds(2));
-        assertThat(exponential.delay(5)).isEqualTo(Duration.ofSeconds(16));
+        assertThat(exponential.delay(1)).isEqualTo(Duration.ofMillis(500));
+        assertThat(exponential.delay(2)).isEqualTo(Duration.ofSeconds(1));
+        assertThat(exponential.delay(5)).isEqualTo(Duration.ofSeconds(8));
+        assertThat(java.util.stream.IntStream.rangeClosed(1, 5).mapToObj(exponential::delay)
+                .reduce(Duration.ZERO, Duration::plus)).isEqualTo(Duration.ofMillis(15_500));
     }
 
     @Test
@@ -43,6 +47,6 @@ class BackoffTest {
         assertThat(policy.retry()).isEqualTo(2);
         assertThat(policy.delayBefore(1)).isEqualTo(Duration.ZERO);
         assertThat(DeliveryPolicy.of(null, broker).timeout()).isEqualTo(Duration.ofSeconds(60));
-        assertThat(DeliveryPolicy.of(null, broker).delayBefore(5)).isEqualTo(Duration.ofSeconds(16));
+        assertThat(DeliveryPolicy.of(null, broker).delayBefore(5)).isEqualTo(Duration.ofSeconds(8));
     }
 }

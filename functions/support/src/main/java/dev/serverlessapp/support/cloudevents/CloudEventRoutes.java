@@ -1,5 +1,6 @@
 package dev.serverlessapp.support.cloudevents;
 
+import dev.serverlessapp.support.deadline.RequestDeadline;
 import dev.serverlessapp.support.idempotency.IdempotencyStore;
 import dev.serverlessapp.support.observability.EventObservation;
 import dev.serverlessapp.support.problem.Problems;
@@ -42,10 +43,11 @@ public final class CloudEventRoutes {
 
     private static Mono<ServerResponse> handleOnce(CloudEvent event, CloudEventFunction function,
             IdempotencyStore idempotency, Duration keepFor) {
-        return idempotency
-                .once(EventKeys.of(event), keepFor, () -> function.apply(event)
-                        .map(ReplyCodec::encode)
-                        .defaultIfEmpty(ReplyCodec.NO_REPLY))
+        Mono<String> handled = idempotency.once(EventKeys.of(event), keepFor, () -> function.apply(event)
+                .map(ReplyCodec::encode)
+                .defaultIfEmpty(ReplyCodec.NO_REPLY));
+        // Past the deadline Knative gets a 503 and retries; the handling itself runs on and stores its answer.
+        return RequestDeadline.boundByCurrent(handled)
                 .doOnSuccess(stored -> log.info("Handled event type={} source={} id={} reply={}",
                         event.getType(), event.getSource(), event.getId(), !stored.isEmpty()))
                 .flatMap(stored -> stored.isEmpty()

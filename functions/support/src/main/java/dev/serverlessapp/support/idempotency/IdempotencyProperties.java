@@ -5,11 +5,13 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * @param lease   how long a claim holds before a crashed holder's key lapses; longer than a request
+ * @param lease   how long a claim (idempotency, welcome, file version) holds without renewal: its holder
+ *                renews it every third of the lease while it works, so this is how soon the claim of a
+ *                holder that died is taken over. Shorter than the broker's retries (the chart checks it)
  * @param keepFor how long a handled event or request is remembered; longer than any redelivery
  */
 @ConfigurationProperties("app.idempotency")
 public record IdempotencyProperties(
-        @DefaultValue("PT2M") Duration lease,
+        @DefaultValue("PT6S") Duration lease,
         @DefaultValue("PT24H") Duration keepFor) {
 }

@@ -1,6 +1,6 @@
 package dev.serverlessapp.support.problem;
 
-import dev.serverlessapp.support.idempotency.IdempotencyInProgressException;
+import dev.serverlessapp.support.claim.ClaimHeldException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -32,6 +32,14 @@ public final class Problems {
         return ServerResponse.status(problem.getStatus())
                 .headers(headers -> headers.addAll(headersOf(error)))
                 .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .headers(headers -> {
+                    // Every 503 says when to come back; a 409 in progress does too.
+                    if (error instanceof RetryLater later) {
+                        headers.set(HttpHeaders.RETRY_AFTER, RetryLater.seconds(later.retryAfter()));
+                    } else if (problem.getStatus() == HttpStatus.SERVICE_UNAVAILABLE.value()) {
+                        headers.set(HttpHeaders.RETRY_AFTER, RetryLater.seconds(RetryLater.BACKEND_DOWN));
+                    }
+                })
                 .bodyValue(asMap(problem));
     }
 
@@ -62,7 +70,7 @@ public final class Problems {
         ProblemDetail problem = switch (error) {
             case PermanentFailure failure -> withProperties(
                     problem(failure.status(), failure.title(), failure.getMessage()), failure.properties());
-            case IdempotencyInProgressException busy ->
+            case ClaimHeldException busy ->
                     problem(HttpStatus.CONFLICT, "Already in progress", busy.getMessage());
             case TransientFailure failure -> transientProblem(failure.getMessage(), failure);
             case SdkClientException client -> transientProblem("A backend could not be reached", client);

@@ -53,7 +53,9 @@ class HungBackendTest {
                 .contentType(MediaType.APPLICATION_JSON).bodyValue("{}")
                 .exchange()
                 .expectStatus().isEqualTo(503)
-                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON);
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                // Every 503 says when to come back.
+                .expectHeader().valueEquals("Retry-After", "2");
         Duration took = Duration.ofNanos(System.nanoTime() - started);
 
         // Not a timing test: without the limit the SDK waits far longer (its 30 s read timeout, then retries).

@@ -1,20 +1,26 @@
 package dev.serverlessapp.support.cloudevents;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.serverlessapp.support.table.AppTable;
 import dev.serverlessapp.testsupport.Backends;
 import dev.serverlessapp.testsupport.LocalBackends;
+import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 
 /**
  * The CloudEvents binding over real HTTP, in both content modes, with idempotency on dynalite. As in
@@ -36,6 +42,9 @@ class CloudEventRoutesTest {
 
     @Autowired
     WebTestClient http;
+
+    @LocalServerPort
+    int port;
 
     @BeforeEach
     void resetCalls() {
@@ -96,6 +105,38 @@ class CloudEventRoutesTest {
                     .expectHeader().valueEquals("ce-id", "reply-" + id);
         }
         assertThat(EchoFunctionApp.calls).hasValue(1);
+    }
+
+    /**
+     * A broker retry that arrives while the first delivery is still being handled (the connection broke,
+     * say) waits for the first answer instead of answering 409 until the broker gives up.
+     */
+    @Test
+    void redeliveryWhileTheFirstIsBeingHandledGetsItsAnswer() {
+        EchoFunctionApp.gate = Sinks.empty();
+        String id = UUID.randomUUID().toString();
+        WebClient client = WebClient.create("http://127.0.0.1:" + port);
+        Mono<Integer> first = slowEvent(client, id).cache();
+        first.subscribe();
+        await().until(() -> EchoFunctionApp.calls.get() == 1);
+
+        int readsBefore = EchoFunctionApp.dynamo.reads.get();
+        Mono<Integer> redelivery = slowEvent(client, id).cache();
+        redelivery.subscribe();
+        // The redelivery has found the first delivery's claim in progress before the first one ends.
+        await().until(() -> EchoFunctionApp.dynamo.reads.get() > readsBefore);
+        EchoFunctionApp.gate.tryEmitEmpty();
+
+        assertThat(first.block(Duration.ofSeconds(20))).isEqualTo(202);
+        assertThat(redelivery.block(Duration.ofSeconds(20))).isEqualTo(202);
+        assertThat(EchoFunctionApp.calls).hasValue(1);
+    }
+
+    private static Mono<Integer> slowEvent(WebClient client, String id) {
+        return client.post().uri("/")
+                .header("ce-specversion", "1.0").header("ce-id", id).header("ce-source", "/test")
+                .header("ce-type", "test.slow")
+                .exchangeToMono(response -> response.releaseBody().thenReturn(response.statusCode().value()));
     }
 
     @Test
