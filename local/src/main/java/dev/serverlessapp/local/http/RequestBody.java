@@ -12,10 +12,17 @@ import reactor.netty.http.server.HttpServerResponse;
 /**
  * A request's body, read whole but bounded: at most {@code limit} bytes, no pause between two reads
  * longer than the read timeout, and all of it within the request timeout. A body that breaks a bound
- * is refused with a problem detail (413 or 408) and the connection is closed, since the rest of the
- * body is never read.
+ * is refused with a problem detail (413 or 408) and the connection is closed.
+ *
+ * <p>A body over the limit but not far over it is read to its end and dropped before the 413 goes out:
+ * closing a connection with unread bytes makes the kernel reset it, and the client, still sending,
+ * then loses the answer (a lingering close, as web servers do). A body far over the limit is refused
+ * before it is read.
  */
 public final class RequestBody {
+
+    /** How much of an oversized body is read and dropped so that its sender gets the 413. */
+    static final long DRAIN_BYTES = 8L * 1024 * 1024;
 
     private RequestBody() {
     }
@@ -27,23 +34,49 @@ public final class RequestBody {
      */
     public static Mono<byte[]> read(HttpServerRequest request, HttpServerResponse response, int limit,
                                     FrontDoor.Timeouts timeouts) {
-        if (declaredLength(request) > limit) {
+        long drain = Math.max(DRAIN_BYTES, limit);
+        if (declaredLength(request) > drain) {
             // Refused before a byte of it is read.
             return Mono.error(new TooLargeException(limit));
         }
         return request.receive().asByteArray()
                 .timeout(timeouts.read())
-                .reduceWith(ByteArrayOutputStream::new, (body, chunk) -> {
-                    if (body.size() + chunk.length > limit) {
-                        throw new TooLargeException(limit);
-                    }
-                    body.writeBytes(chunk);
-                    return body;
-                })
-                .map(ByteArrayOutputStream::toByteArray)
+                .reduceWith(() -> new Bounded(limit, drain), Bounded::add)
+                .map(Bounded::bytes)
                 .timeout(timeouts.request())
                 .defaultIfEmpty(new byte[0])
                 .filter(body -> !response.hasSentHeaders());
+    }
+
+    /** The bytes read so far, kept up to the limit; past it only counted, until the drain bound. */
+    private static final class Bounded {
+        private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
+        private final int limit;
+        private final long drain;
+        private long seen;
+
+        Bounded(int limit, long drain) {
+            this.limit = limit;
+            this.drain = drain;
+        }
+
+        Bounded add(byte[] chunk) {
+            seen += chunk.length;
+            if (seen > drain) {
+                throw new TooLargeException(limit);
+            }
+            if (seen <= limit) {
+                kept.writeBytes(chunk);
+            }
+            return this;
+        }
+
+        byte[] bytes() {
+            if (seen > limit) {
+                throw new TooLargeException(limit);
+            }
+            return kept.toByteArray();
+        }
     }
 
     /** The Content-Length, which Netty has checked is a number; 0 without one. */
