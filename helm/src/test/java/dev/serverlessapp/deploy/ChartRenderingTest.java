@@ -1,5 +1,6 @@
 package dev.serverlessapp.deploy;
 
+import dev.serverlessapp.contract.Events;
 import static dev.serverlessapp.deploy.ChartFixtures.CHART;
 import static dev.serverlessapp.deploy.ChartFixtures.FUNCTIONS_DECLARED;
 import static dev.serverlessapp.deploy.ChartFixtures.render;
@@ -65,7 +66,7 @@ class ChartRenderingTest {
         assertThat(ManifestChecks.subscribersOf(manifests, "uploads", sqsEvent)).containsExactly("Service/file-processor");
         // a ping from some other PingSource (another app's) reaches nobody
         assertThat(ManifestChecks.subscribersOf(manifests, "serverless-app", new EventAttributes(Map.of(
-                "type", EmittedEvent.PING_TYPE, "source", "/apis/v1/namespaces/serverless-app/pingsources/nightly"), Map.of())))
+                "type", Events.PING, "source", "/apis/v1/namespaces/serverless-app/pingsources/nightly"), Map.of())))
                 .isEmpty();
         assertThat(manifests.brokers()).extracting(b -> b.getMetadata().getName())
                 .containsExactlyInAnyOrder("serverless-app", "email", "uploads");

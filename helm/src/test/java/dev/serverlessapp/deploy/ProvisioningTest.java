@@ -49,7 +49,7 @@ class ProvisioningTest {
                 i -> i.keySchema().stream().map(Table.KeySchemaElement::attributeName).toList() + " " + i.projection().projectionType())))
                 .isEqualTo(expected.globalSecondaryIndexes().stream().collect(Collectors.toMap(i -> i.indexName(),
                         i -> i.keySchema().stream().map(k -> k.attributeName()).toList() + " " + i.projection().projectionTypeAsString())));
-        assertThat(table.timeToLive().attributeName()).isEqualTo(AppTable.EXPIRES_AT);
+        assertThat(table.timeToLive().attributeName()).isEqualTo(dev.serverlessapp.contract.Table.EXPIRES_AT);
     }
 
     @Test

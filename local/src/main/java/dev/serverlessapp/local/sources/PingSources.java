@@ -1,5 +1,6 @@
 package dev.serverlessapp.local.sources;
 
+import dev.serverlessapp.contract.Events;
 import dev.serverlessapp.local.routing.DeliveryPolicy;
 import dev.serverlessapp.local.routing.Backoff;
 import dev.serverlessapp.local.routing.Dispatcher;
@@ -94,8 +95,8 @@ public final class PingSources implements AutoCloseable {
         var spec = source.getSpec();
         CloudEventBuilder builder = CloudEventBuilder.v1()
                 .withId(UUID.randomUUID().toString())
-                .withType("dev.knative.sources.ping")
-                .withSource(URI.create("/apis/v1/namespaces/" + namespace + "/pingsources/" + source.getMetadata().getName()))
+                .withType(Events.PING)
+                .withSource(URI.create(Events.pingSource(namespace, source.getMetadata().getName())))
                 .withTime(now.toOffsetDateTime());
         if (spec.getDataBase64() != null && !spec.getDataBase64().isBlank()) {
             builder.withData(contentType(spec.getContentType()), Base64.getDecoder().decode(spec.getDataBase64()));
