@@ -235,10 +235,12 @@ class HourlyJobTest {
     @Test
     void pendingMarkOnAProfileFromBeforeIsActedOnOnce() {
         String gil = "gil-" + day.getEpochSecond();
-        items.put(Map.of(Table.PK, s("USER#" + gil), Table.SK, s("PROFILE"), "id", s(gil), "name", s("Gil"),
-                "email", s(gil + "@example.com"), "created", s(at("03:00:00").toString()), "welcome", s("PENDING"),
-                Table.ACTIVITY_PK, s("CREATED#" + Table.hour(at("03:00:00"))), Table.ACTIVITY_SK, s("USER#" + gil),
-                Table.DUE_PK, s("WELCOME_DUE#" + Table.hour(at("11:00:00"))), Table.DUE_SK, s("USER#" + gil)));
+        items.put(Map.ofEntries(Map.entry(Table.PK, s("USER#" + gil)), Map.entry(Table.SK, s("PROFILE")),
+                Map.entry("id", s(gil)), Map.entry("name", s("Gil")), Map.entry("email", s(gil + "@example.com")),
+                Map.entry("created", s(at("03:00:00").toString())), Map.entry("welcome", s("PENDING")),
+                Map.entry(Table.ACTIVITY_PK, s("CREATED#" + Table.hour(at("03:00:00")))),
+                Map.entry(Table.ACTIVITY_SK, s("USER#" + gil)),
+                Map.entry(Table.DUE_PK, s("WELCOME_DUE#" + Table.hour(at("11:00:00")))), Map.entry(Table.DUE_SK, s("USER#" + gil))));
 
         clock.set(at("11:00:30"));
         Pings.binary(http, Pings.newId()).expectStatus().isAccepted();
