@@ -93,7 +93,7 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
 {{- end }}
 {{- end }}
 
-{{/* The variables one function reads besides the common ones (CONTEXT.md's contract). */}}
+{{/* The variables one function reads besides the common ones (README, Configuration). */}}
 {{- define "serverless-app.functionEnv" -}}
 {{- $root := index . 0 -}}
 {{- $name := index . 1 -}}
