@@ -182,20 +182,20 @@ class PendingWelcomes implements HourlyTask {
     }
 
     private Flux<Map<String, AttributeValue>> createdIn(Instant hour) {
-        return Flux.from(dynamo.queryPaginator(query -> query.tableName(table)
-                .indexName(Table.ACTIVITY_INDEX)
-                .keyConditionExpression("#created = :hour")
-                .expressionAttributeNames(Map.of("#created", Table.ACTIVITY_PK))
-                .expressionAttributeValues(Map.of(":hour", AttributeValue.fromS(UserItem.createdIn(hour)))))
-                .items());
+        return filed(Table.ACTIVITY_INDEX, Table.ACTIVITY_PK, UserItem.createdIn(hour));
     }
 
     private Flux<Map<String, AttributeValue>> filedUnder(Instant hour) {
+        return filed(Table.DUE_INDEX, Table.DUE_PK, RequeueItem.dueIn(hour));
+    }
+
+    /** The items an index files under one key. */
+    private Flux<Map<String, AttributeValue>> filed(String index, String keyAttribute, String key) {
         return Flux.from(dynamo.queryPaginator(query -> query.tableName(table)
-                .indexName(Table.DUE_INDEX)
-                .keyConditionExpression("#due = :bucket")
-                .expressionAttributeNames(Map.of("#due", Table.DUE_PK))
-                .expressionAttributeValues(Map.of(":bucket", AttributeValue.fromS(RequeueItem.dueIn(hour)))))
+                .indexName(index)
+                .keyConditionExpression("#key = :key")
+                .expressionAttributeNames(Map.of("#key", keyAttribute))
+                .expressionAttributeValues(Map.of(":key", AttributeValue.fromS(key))))
                 .items());
     }
 
