@@ -126,7 +126,7 @@ class ChartRenderingTest {
                 .containsEntry("AWS_ENDPOINT_URL", "http://localstack.localstack:4566")
                 .containsEntry("AWS_S3_FORCE_PATH_STYLE", "true")
                 .doesNotContainKey("PORT")); // Knative sets PORT itself and refuses a Service that sets it
-        assertThat(env.get("user-api")).containsOnlyKeys(union(common, "EMAIL_QUEUE_URL", "WELCOME_GRACE",
+        assertThat(env.get("user-api")).containsOnlyKeys(union(common, "EMAIL_QUEUE_URL",
                         "AUTH_ENABLED", "AUTH_ISSUER_URI", "AUTH_JWK_SET_URI", "AUTH_AUDIENCE", "AUTH_PUBLIC_SIGNUP",
                         "AUTH_READ_SCOPE", "RATE_LIMIT_ENABLED", "RATE_LIMIT_RATE", "RATE_LIMIT_PERIOD", "RATE_LIMIT_BURST",
                         "RATE_LIMIT_TRUSTED_PROXIES"))

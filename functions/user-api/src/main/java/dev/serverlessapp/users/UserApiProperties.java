@@ -15,5 +15,5 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record UserApiProperties(
         String emailQueueUrl,
         @DefaultValue("PT1M") Duration claimRepairAfter,
-        @DefaultValue("PT10S") Duration bodyTimeout) {
+        Duration bodyTimeout) {
 }
