@@ -93,7 +93,7 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
 {{- end }}
 {{- end }}
 
-{{/* The variables one function reads besides the common ones (CONTEXT.md's contract). */}}
+{{/* The variables one function reads besides the common ones (README, Configuration). */}}
 {{- define "serverless-app.functionEnv" -}}
 {{- $root := index . 0 -}}
 {{- $name := index . 1 -}}
@@ -104,8 +104,6 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
 {{- if eq $name "user-api" }}
 - name: EMAIL_QUEUE_URL
   value: {{ include "serverless-app.queueUrl" (list $root $root.Values.aws.queues.email) | quote }}
-- name: WELCOME_GRACE
-  value: {{ $settings.welcomeGrace | quote }}
 {{- $auth := $settings.auth | default dict }}
 - name: AUTH_ENABLED
   value: {{ $auth.enabled | quote }}

@@ -1,5 +1,6 @@
 package dev.serverlessapp.deploy;
 
+import dev.serverlessapp.contract.Events;
 import io.fabric8.knative.duck.v1.CloudEventOverrides;
 import io.fabric8.knative.duck.v1.Destination;
 import io.fabric8.knative.eventing.v1.Trigger;
@@ -17,15 +18,6 @@ import java.util.Map;
  */
 public record EmittedEvent(String emitter, String broker, EventAttributes attributes) {
 
-    public static final String PING_TYPE = "dev.knative.sources.ping";
-    /**
-     * What Knative's SQS source connector sets on every event, whatever its queue. Proven by running it:
-     * sqs-connector's {@code SqsSourceConnectorTest}.
-     */
-    public static final String SQS_TYPE = "dev.knative.eventing.aws-sqs";
-    public static final String SQS_SOURCE = "dev.knative.eventing.aws-sqs-source";
-    public static final String SQS_SUBJECT = "aws-sqs-source";
-    public static final String SQS_CONTENT_TYPE = "application/json";
     /** Service annotation listing the event types a function replies with. */
     public static final String REPLIES_ANNOTATION = "serverless-app.dev/replies";
 
@@ -43,8 +35,7 @@ public record EmittedEvent(String emitter, String broker, EventAttributes attrib
         List<EmittedEvent> events = new ArrayList<>();
         for (PingSource ping : manifests.pingSources()) {
             String name = ping.getMetadata().getName();
-            Map<String, String> context = context(PING_TYPE,
-                    "/apis/v1/namespaces/" + ping.getMetadata().getNamespace() + "/pingsources/" + name);
+            Map<String, String> context = context(Events.PING, Events.pingSource(ping.getMetadata().getNamespace(), name));
             if (ping.getSpec().getContentType() != null) {
                 context.put("datacontenttype", ping.getSpec().getContentType());
             }
@@ -55,9 +46,9 @@ public record EmittedEvent(String emitter, String broker, EventAttributes attrib
             var aws = source.getSpec().getAws();
             if (aws != null && aws.getSqs() != null) {
                 // The connector never reads ceOverrides (K_CE_OVERRIDES): its events carry no extension.
-                Map<String, String> context = context(SQS_TYPE, SQS_SOURCE);
-                context.put("subject", SQS_SUBJECT);
-                context.put("datacontenttype", SQS_CONTENT_TYPE);
+                Map<String, String> context = context(Events.SQS, Events.SQS_SOURCE);
+                context.put("subject", Events.SQS_SUBJECT);
+                context.put("datacontenttype", Events.SQS_CONTENT_TYPE);
                 events.add(new EmittedEvent("IntegrationSource/" + source.getMetadata().getName(),
                         broker(source.getSpec().getSink()), new EventAttributes(context, Map.of())));
             }
@@ -76,7 +67,7 @@ public record EmittedEvent(String emitter, String broker, EventAttributes attrib
                         && name.equals(subscriber.getRef().getName())) {
                     for (String type : replies.split(",")) {
                         events.add(new EmittedEvent("Service/" + name, trigger.getSpec().getBroker(),
-                                new EventAttributes(context(type.trim(), "/serverless-app/" + name), Map.of())));
+                                new EventAttributes(context(type.trim(), Events.replySource(name)), Map.of())));
                     }
                 }
             }

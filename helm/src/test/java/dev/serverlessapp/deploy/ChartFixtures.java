@@ -29,8 +29,7 @@ final class ChartFixtures {
                 "eventing", Map.of("eventPolicy", Map.of("enabled", true,
                         "extraSubjects", List.of("system:serviceaccount:ops:replayer"))),
                 "provisioning", Map.of("enabled", true,
-                        "oidcProvider", "oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE",
-                        "uploadsPrefix", "uploads/"));
+                        "oidcProvider", "oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"));
     }
 
     /** Against LocalStack in the cluster, with SMTP credentials from a Secret, a Berlin-time ping and the Kafka broker. */
@@ -78,7 +77,7 @@ final class ChartFixtures {
                         "eventPolicy", Map.of("enabled", true, "extraSubjects", List.of("system:serviceaccount:ops:replayer"))),
                 "provisioning", Map.of("enabled", true,
                         "oidcProvider", "oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE",
-                        "uploadsPrefix", "uploads/", "retainOnDelete", false));
+                        "retainOnDelete", false));
     }
 
     /** A quiet install: every function kept at one pod at least, no unrouted declaration needed. */

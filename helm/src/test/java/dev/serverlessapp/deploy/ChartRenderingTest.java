@@ -1,5 +1,6 @@
 package dev.serverlessapp.deploy;
 
+import dev.serverlessapp.contract.Events;
 import static dev.serverlessapp.deploy.ChartFixtures.CHART;
 import static dev.serverlessapp.deploy.ChartFixtures.FUNCTIONS_DECLARED;
 import static dev.serverlessapp.deploy.ChartFixtures.render;
@@ -65,7 +66,7 @@ class ChartRenderingTest {
         assertThat(ManifestChecks.subscribersOf(manifests, "uploads", sqsEvent)).containsExactly("Service/file-processor");
         // a ping from some other PingSource (another app's) reaches nobody
         assertThat(ManifestChecks.subscribersOf(manifests, "serverless-app", new EventAttributes(Map.of(
-                "type", EmittedEvent.PING_TYPE, "source", "/apis/v1/namespaces/serverless-app/pingsources/nightly"), Map.of())))
+                "type", Events.PING, "source", "/apis/v1/namespaces/serverless-app/pingsources/nightly"), Map.of())))
                 .isEmpty();
         assertThat(manifests.brokers()).extracting(b -> b.getMetadata().getName())
                 .containsExactlyInAnyOrder("serverless-app", "email", "uploads");
@@ -125,7 +126,7 @@ class ChartRenderingTest {
                 .containsEntry("AWS_ENDPOINT_URL", "http://localstack.localstack:4566")
                 .containsEntry("AWS_S3_FORCE_PATH_STYLE", "true")
                 .doesNotContainKey("PORT")); // Knative sets PORT itself and refuses a Service that sets it
-        assertThat(env.get("user-api")).containsOnlyKeys(union(common, "EMAIL_QUEUE_URL", "WELCOME_GRACE",
+        assertThat(env.get("user-api")).containsOnlyKeys(union(common, "EMAIL_QUEUE_URL",
                         "AUTH_ENABLED", "AUTH_ISSUER_URI", "AUTH_JWK_SET_URI", "AUTH_AUDIENCE", "AUTH_PUBLIC_SIGNUP",
                         "AUTH_READ_SCOPE", "RATE_LIMIT_ENABLED", "RATE_LIMIT_RATE", "RATE_LIMIT_PERIOD", "RATE_LIMIT_BURST",
                         "RATE_LIMIT_TRUSTED_PROXIES"))

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.serverlessapp.contract.BucketLayout;
 import dev.serverlessapp.deploy.ack.Bucket;
 import dev.serverlessapp.deploy.ack.Queue;
 import dev.serverlessapp.deploy.ack.Role;
@@ -49,7 +50,7 @@ class ProvisioningTest {
                 i -> i.keySchema().stream().map(Table.KeySchemaElement::attributeName).toList() + " " + i.projection().projectionType())))
                 .isEqualTo(expected.globalSecondaryIndexes().stream().collect(Collectors.toMap(i -> i.indexName(),
                         i -> i.keySchema().stream().map(k -> k.attributeName()).toList() + " " + i.projection().projectionTypeAsString())));
-        assertThat(table.timeToLive().attributeName()).isEqualTo(AppTable.EXPIRES_AT);
+        assertThat(table.timeToLive().attributeName()).isEqualTo(dev.serverlessapp.contract.Table.EXPIRES_AT);
     }
 
     @Test
@@ -69,6 +70,9 @@ class ProvisioningTest {
         Bucket.QueueConfiguration notification = production.ofType(Bucket.class).getFirst().getSpec().notification().queueConfigurations().getFirst();
         assertThat(notification.queueArn()).isEqualTo("arn:aws:sqs:eu-west-1:123456789012:serverless-app-uploads");
         assertThat(notification.events()).containsExactly("s3:ObjectCreated:*");
+        // By default only uploads/ is announced: processed/ and reports/ never reach file-processor.
+        assertThat(notification.filter().key().filterRules()).extracting(r -> r.name() + "=" + r.value())
+                .containsExactly("prefix=" + BucketLayout.UPLOADS);
     }
 
     @Test

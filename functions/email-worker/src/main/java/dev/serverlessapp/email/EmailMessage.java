@@ -1,5 +1,7 @@
 package dev.serverlessapp.email;
 
+import dev.serverlessapp.contract.EmailQueue;
+import dev.serverlessapp.contract.WelcomeMessage;
 import dev.serverlessapp.support.problem.PermanentFailure;
 import dev.serverlessapp.support.text.PortableText;
 import jakarta.mail.internet.AddressException;
@@ -21,7 +23,7 @@ public sealed interface EmailMessage {
 
     String body();
 
-    /** {@code {"type":"welcome","to","subject","body","userId"}}: queued by user-api and scheduled-tasks. */
+    /** {@code {"type":"welcome","to","subject","body","userId"}}: a {@link WelcomeMessage}. */
     record Welcome(String to, String subject, String body, String userId) implements EmailMessage {
     }
 
@@ -48,8 +50,8 @@ public sealed interface EmailMessage {
             throw invalid("The message has no type: expected \"welcome\" or \"notification\"");
         }
         return switch (type.stringValue()) {
-            case "welcome" -> new Welcome(address(json), oneLine(json, "subject"), body(json), userId(json));
-            case "notification" -> new Notification(address(json), oneLine(json, "subject"), body(json));
+            case EmailQueue.WELCOME -> new Welcome(address(json), oneLine(json, "subject"), body(json), userId(json));
+            case EmailQueue.NOTIFICATION -> new Notification(address(json), oneLine(json, "subject"), body(json));
             default -> throw invalid("Unknown message type \"" + type.stringValue()
                     + "\": expected \"welcome\" or \"notification\"");
         };

@@ -1,5 +1,6 @@
 package dev.serverlessapp.email;
 
+import dev.serverlessapp.contract.Events;
 import dev.serverlessapp.support.cloudevents.CloudEventFunction;
 import dev.serverlessapp.support.problem.PermanentFailure;
 import io.cloudevents.CloudEvent;
@@ -13,9 +14,6 @@ import reactor.core.publisher.Mono;
  * {@code source}+{@code id}). It replies with no event.
  */
 public class EmailWorker implements CloudEventFunction {
-
-    /** What Knative's SQS IntegrationSource sends; its data is the message body. */
-    static final String SQS_EVENT = "dev.knative.eventing.aws-sqs";
 
     private static final Logger log = LoggerFactory.getLogger(EmailWorker.class);
 
@@ -35,10 +33,10 @@ public class EmailWorker implements CloudEventFunction {
     }
 
     static EmailMessage message(CloudEvent event) {
-        if (!SQS_EVENT.equals(event.getType())) {
+        if (!Events.SQS.equals(event.getType())) {
             // A trigger that routes other events here is misconfigured; dead-letter them, do not drop them.
             throw new PermanentFailure("Unexpected event type",
-                    "Expected " + SQS_EVENT + " events, got " + event.getType(), null);
+                    "Expected " + Events.SQS + " events, got " + event.getType(), null);
         }
         return EmailMessage.parse(event.getData() == null ? null : event.getData().toBytes());
     }

@@ -4,14 +4,12 @@ import dev.serverlessapp.support.claim.Claims;
 import dev.serverlessapp.support.cloudevents.CloudEventRoutes;
 import dev.serverlessapp.support.idempotency.IdempotencyProperties;
 import dev.serverlessapp.support.idempotency.IdempotencyStore;
-import dev.serverlessapp.support.table.TableProperties;
 import java.time.Clock;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerResponse;
-import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.sesv2.SesV2AsyncClient;
 
 /** Wires the function to {@code POST /} and picks the mail transport from {@code MAIL_TRANSPORT}. */
@@ -31,9 +29,8 @@ class EmailWorkerConfiguration {
 
     /** A welcome claim's lease is the same as an event claim's: how soon a dead worker's claim is taken over. */
     @Bean
-    WelcomeTable welcomeTable(Claims claims, DynamoDbAsyncClient dynamo, TableProperties table,
-            IdempotencyProperties idempotency, Clock clock) {
-        return new WelcomeTable(claims, dynamo, table.name(), idempotency.lease(), clock);
+    WelcomeTable welcomeTable(Claims claims, IdempotencyProperties idempotency, Clock clock) {
+        return new WelcomeTable(claims, idempotency.lease(), clock);
     }
 
     /** One transport, chosen at start-up; an unknown MAIL_TRANSPORT fails the start, not a send. */

@@ -7,7 +7,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * How mail goes out (application.yaml binds the environment variables).
+ * How mail goes out (application.yaml binds the environment variables, with their defaults).
  *
  * @param transport {@code MAIL_TRANSPORT}: {@code smtp} or {@code ses}
  * @param from      {@code MAIL_FROM}: the sender; with SES it must be a verified identity
@@ -15,8 +15,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  */
 @ConfigurationProperties("mail")
 public record MailProperties(
-        @DefaultValue("smtp") Transport transport,
-        @DefaultValue("no-reply@serverless-app.local") String from,
+        Transport transport,
+        String from,
         @DefaultValue Smtp smtp) {
 
     /** A bad sender is a deployment mistake: fail the start, not every mail (which would dead-letter them all). */
@@ -41,13 +41,13 @@ public record MailProperties(
      * @param maxConcurrent {@code SMTP_MAX_CONCURRENT}: SMTP sessions at once (the blocking threads)
      */
     public record Smtp(
-            @DefaultValue("localhost") String host,
-            @DefaultValue("25") int port,
+            String host,
+            int port,
             String username,
             String password,
-            @DefaultValue("false") boolean starttls,
-            @DefaultValue("PT10S") Duration timeout,
-            @DefaultValue("4") int maxConcurrent) {
+            boolean starttls,
+            Duration timeout,
+            int maxConcurrent) {
 
         public boolean authenticates() {
             return username != null && !username.isBlank();

@@ -1,105 +1,102 @@
 package dev.serverlessapp.email;
 
+import dev.serverlessapp.contract.Table;
+import dev.serverlessapp.contract.UserItem;
+import dev.serverlessapp.contract.WelcomeItem;
+import dev.serverlessapp.support.claim.Claim;
 import dev.serverlessapp.support.claim.ClaimRequest;
 import dev.serverlessapp.support.claim.Claims;
 import dev.serverlessapp.support.problem.PermanentFailure;
-import dev.serverlessapp.support.table.AppTable;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
 import reactor.core.publisher.Mono;
-import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 
 /**
  * One welcome per user, whichever message asks for it: user-api and scheduled-tasks may both queue
- * one. The item {@code USER#<id>}/{@code WELCOME} is a permanent claim (function-support's claim
- * mechanism) and the business key:
+ * one. The item {@code USER#<id>}/{@code WELCOME} ({@link WelcomeItem}), which only this class writes,
+ * is a permanent claim (function-support's claim mechanism), the business key, and the welcome's
+ * outcome:
  * <ul>
  *   <li>{@code IN_PROGRESS}: a worker is sending it, renewing a short lease meanwhile. Another message
  *       for the user waits for the send; if the worker died, its lease lapses within seconds and the
- *       message takes the claim over. A send that fails releases the claim.</li>
- *   <li>{@code COMPLETED}: sent ({@code sentAt}), filed under {@code WELCOME_SENT#<hour>} in the activity
- *       index; later welcomes for the user are not sent.</li>
+ *       message takes the claim over. A send that fails for now (5xx) releases the claim.</li>
+ *   <li>{@code COMPLETED}, {@code SENT}: sent ({@code sentAt}), filed under {@code WELCOME_SENT#<hour>} in
+ *       the activity index; later welcomes for the user are not sent.</li>
+ *   <li>{@code COMPLETED}, {@code REJECTED}: the mail server or SES refused the address for good; this
+ *       message and later ones for the user are answered 422 (dead-lettered) without a send.</li>
  * </ul>
- * Then the user's pending-welcome mark is cleared. That is repeated whenever a welcome finds the item
- * completed, so a crash between the two writes heals on the next message.
+ * Settled either way, the welcome is not queued again by the hourly job, which reads this item.
  */
 public class WelcomeTable {
 
     private static final Logger log = LoggerFactory.getLogger(WelcomeTable.class);
-
-    static final String WELCOME = "WELCOME";
-    static final String PROFILE = "PROFILE";
-    static final String SENT = "SENT";
-    static final String REJECTED = "REJECTED";
+    private static final int MAX_REJECTION_LENGTH = 500;
 
     private final Claims claims;
-    private final DynamoDbAsyncClient dynamo;
-    private final String table;
     private final Duration lease;
     private final Clock clock;
 
-    public WelcomeTable(Claims claims, DynamoDbAsyncClient dynamo, String table, Duration lease, Clock clock) {
+    public WelcomeTable(Claims claims, Duration lease, Clock clock) {
         this.claims = claims;
-        this.dynamo = dynamo;
-        this.table = table;
         this.lease = lease;
         this.clock = clock;
     }
 
-    /** Runs {@code send} unless this user's welcome was sent; completes once it is sent, by us or before. */
+    /**
+     * Runs {@code send} unless this user's welcome is settled; completes once it is sent, by us or before,
+     * and fails with the refusal (422) if the address was refused for good, now or before.
+     */
     public Mono<Void> sendOnce(String userId, Mono<Void> send) {
-        ClaimRequest welcome = ClaimRequest.of(userPk(userId), WELCOME).leasedFor(lease);
+        ClaimRequest welcome = ClaimRequest.of(UserItem.pk(userId), WelcomeItem.SK).leasedFor(lease);
         AtomicBoolean sentNow = new AtomicBoolean();
-        return claims.once(welcome, found -> { }, mine -> send.then(Mono.fromSupplier(() -> {
-                    sentNow.set(true);
-                    return sent(userId);
-                })))
-                .doOnNext(done -> {
-                    if (!sentNow.get()) {
-                        log.info("Welcome for user {} was already sent; not sending it again", userId);
-                    }
-                })
-                .onErrorResume(PermanentFailure.class, refused -> settle(userId, REJECTED).then(Mono.error(refused)))
-                .then(Mono.defer(() -> settle(userId, SENT)));
+        AtomicReference<PermanentFailure> refusedNow = new AtomicReference<>();
+        return claims.once(welcome, found -> { }, mine -> send
+                        .then(Mono.fromSupplier(() -> {
+                            sentNow.set(true);
+                            return sent(userId);
+                        }))
+                        .onErrorResume(PermanentFailure.class, refused -> {
+                            refusedNow.set(refused);
+                            return Mono.just(rejected(refused));
+                        }))
+                .flatMap(done -> settled(userId, done, sentNow.get(), refusedNow.get()));
+    }
+
+    private Mono<Void> settled(String userId, Claim done, boolean sentNow, PermanentFailure refusedNow) {
+        if (WelcomeItem.Outcome.REJECTED.name().equals(done.string(WelcomeItem.OUTCOME))) {
+            return Mono.error(refusedNow != null ? refusedNow : new PermanentFailure(HttpStatus.UNPROCESSABLE_ENTITY,
+                    "Mail rejected", "The mail server refused this user's address for good before: "
+                    + done.string(WelcomeItem.REJECTION), null));
+        }
+        if (!sentNow) {
+            log.info("Welcome for user {} was already sent; not sending it again", userId);
+        }
+        return Mono.empty();
     }
 
     /** What the completed claim records: when it was sent, filed under that hour for the report. */
     private Map<String, AttributeValue> sent(String userId) {
         Instant now = clock.instant();
-        return Map.of("sentAt", s(now.toString()),
-                AppTable.ACTIVITY_PK, s("WELCOME_SENT#" + AppTable.hour(now)),
-                AppTable.ACTIVITY_SK, s(userPk(userId)));
+        return Map.of(WelcomeItem.OUTCOME, s(WelcomeItem.Outcome.SENT.name()),
+                WelcomeItem.SENT_AT, s(now.toString()),
+                Table.ACTIVITY_PK, s(WelcomeItem.sentIn(now)),
+                Table.ACTIVITY_SK, s(UserItem.pk(userId)));
     }
 
-    /**
-     * Ends the user's pending welcome: {@code SENT}, or {@code REJECTED} when the mail server refused
-     * the address for good (the hourly job would otherwise queue it again every hour, only to have it
-     * dead-lettered each time). Removes the user from the due index, unless the user is gone.
-     */
-    private Mono<Void> settle(String userId, String outcome) {
-        return Mono.fromFuture(() -> dynamo.updateItem(update -> update.tableName(table)
-                        .key(Map.of(AppTable.PK, s(userPk(userId)), AppTable.SK, s(PROFILE)))
-                        .updateExpression("SET welcome = :outcome REMOVE #gsi2pk, #gsi2sk")
-                        .conditionExpression("attribute_exists(pk)")
-                        .expressionAttributeNames(Map.of("#gsi2pk", AppTable.DUE_PK, "#gsi2sk", AppTable.DUE_SK))
-                        .expressionAttributeValues(Map.of(":outcome", s(outcome)))))
-                .then()
-                // An update would create a stray user item; a missing user has no mark to clear.
-                .onErrorResume(ConditionalCheckFailedException.class, missing -> {
-                    log.info("Welcome for user {} {}, but there is no user item to mark", userId, outcome);
-                    return Mono.empty();
-                });
-    }
-
-    static String userPk(String userId) {
-        return "USER#" + userId;
+    /** Refused for good: recorded, so that neither this worker nor the hourly job tries the address again. */
+    private Map<String, AttributeValue> rejected(PermanentFailure refused) {
+        String why = String.valueOf(refused.getMessage());
+        return Map.of(WelcomeItem.OUTCOME, s(WelcomeItem.Outcome.REJECTED.name()),
+                WelcomeItem.REJECTED_AT, s(clock.instant().toString()),
+                WelcomeItem.REJECTION, s(why.length() <= MAX_REJECTION_LENGTH ? why : why.substring(0, MAX_REJECTION_LENGTH) + "…"));
     }
 
     private static AttributeValue s(String value) {

@@ -1,6 +1,6 @@
 package dev.serverlessapp.email;
 
-import dev.serverlessapp.support.table.AppTable;
+import dev.serverlessapp.contract.Table;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -10,17 +10,15 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 /** The items of the app table a scenario sets up or checks, written as user-api writes them. */
 record AppTableItems(DynamoDbClient dynamo, String table) {
 
-    /** A user as user-api leaves it: welcome PENDING, filed in the due index for the re-queue job. */
-    void putPendingUser(String userId, String name, String email) {
+    /** A user as user-api stores it; its welcome is pending until email-worker settles it. */
+    Map<String, AttributeValue> putUser(String userId, String name, String email) {
         Instant created = Instant.now();
-        dynamo.putItem(put -> put.tableName(table).item(Map.ofEntries(
-                Map.entry("pk", s("USER#" + userId)), Map.entry("sk", s("PROFILE")),
-                Map.entry("id", s(userId)), Map.entry("name", s(name)), Map.entry("email", s(email)),
-                Map.entry("created", s(created.toString())), Map.entry("welcome", s("PENDING")),
-                Map.entry(AppTable.ACTIVITY_PK, s("CREATED#" + AppTable.hour(created))),
-                Map.entry(AppTable.ACTIVITY_SK, s("USER#" + userId)),
-                Map.entry(AppTable.DUE_PK, s("WELCOME_DUE#" + AppTable.hourAtOrAfter(created.plusSeconds(900)))),
-                Map.entry(AppTable.DUE_SK, s("USER#" + userId)))));
+        Map<String, AttributeValue> user = Map.of(
+                "pk", s("USER#" + userId), "sk", s("PROFILE"),
+                "id", s(userId), "name", s(name), "email", s(email), "created", s(created.toString()),
+                Table.ACTIVITY_PK, s("CREATED#" + Table.hour(created)), Table.ACTIVITY_SK, s("USER#" + userId));
+        dynamo.putItem(put -> put.tableName(table).item(user));
+        return user;
     }
 
     void putWelcome(String userId, Map<String, AttributeValue> attributes) {

@@ -4,7 +4,7 @@ import static dev.serverlessapp.email.AppTableItems.n;
 import static dev.serverlessapp.email.AppTableItems.s;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.serverlessapp.support.table.AppTable;
+import dev.serverlessapp.contract.Table;
 import dev.serverlessapp.testsupport.Backends;
 import dev.serverlessapp.testsupport.LocalBackends;
 import dev.serverlessapp.testsupport.SmtpCatcher;
@@ -57,10 +57,10 @@ class EmailWorkerTest {
 
     @ParameterizedTest
     @EnumSource(ContentMode.class)
-    void welcomeIsSentWithTheNameEscapedAndThePendingMarkCleared(ContentMode mode) throws Exception {
+    void welcomeIsSentWithTheNameEscapedAndSettledOnItsOwnItem(ContentMode mode) throws Exception {
         String userId = newId();
         String to = userId + "@example.com";
-        table.putPendingUser(userId, "<script>alert(1)</script>", to);
+        var user = table.putUser(userId, "<script>alert(1)</script>", to);
 
         mode.deliver(http, newId(), welcome(userId, to, "<script>alert(1)</script>"))
                 .expectStatus().isAccepted()
@@ -76,17 +76,17 @@ class EmailWorkerTest {
                 .contains("Hello &lt;script&gt;alert(1)&lt;/script&gt;, welcome")
                 .doesNotContain("<script>");
 
-        Map<String, ?> user = table.user(userId);
-        assertThat(user.get("welcome")).isEqualTo(s("SENT"));
-        assertThat(user).doesNotContainKeys(AppTable.DUE_PK, AppTable.DUE_SK);
+        // email-worker writes its welcome item only; user-api's profile stays as user-api wrote it.
+        assertThat(table.user(userId)).isEqualTo(user);
         var welcome = table.welcome(userId);
         assertThat(welcome.get("status")).isEqualTo(s("COMPLETED"));
+        assertThat(welcome.get("welcome")).isEqualTo(s("SENT"));
         assertThat(welcome).containsKey("sentAt");
         // Filed under the hour it was sent, for the hourly report.
-        assertThat(welcome.get(AppTable.ACTIVITY_PK).s()).matches("WELCOME_SENT#\\d{4}-\\d{2}-\\d{2}T\\d{2}");
-        assertThat(welcome.get(AppTable.ACTIVITY_SK)).isEqualTo(s("USER#" + userId));
+        assertThat(welcome.get(Table.ACTIVITY_PK).s()).matches("WELCOME_SENT#\\d{4}-\\d{2}-\\d{2}T\\d{2}");
+        assertThat(welcome.get(Table.ACTIVITY_SK)).isEqualTo(s("USER#" + userId));
         // Permanent: the welcome claim never expires, and once sent it has no lease left.
-        assertThat(welcome).doesNotContainKeys("leaseUntil", AppTable.EXPIRES_AT);
+        assertThat(welcome).doesNotContainKeys("leaseUntil", Table.EXPIRES_AT);
     }
 
     @ParameterizedTest
@@ -127,7 +127,7 @@ class EmailWorkerTest {
     void secondWelcomeMessageForTheSameUserSendsNothing(ContentMode mode) {
         String userId = newId();
         String to = userId + "@example.com";
-        table.putPendingUser(userId, "Ada", to);
+        table.putUser(userId, "Ada", to);
 
         mode.deliver(http, newId(), welcome(userId, to, "Ada")).expectStatus().isAccepted();
         mode.deliver(http, newId(), welcome(userId, to, "Ada")).expectStatus().isAccepted();
@@ -174,7 +174,7 @@ class EmailWorkerTest {
     void welcomeWhoseTextCannotTravelIsDeadLetteredAndSendsNothing() {
         String userId = newId();
         String to = userId + "@example.com";
-        table.putPendingUser(userId, "Ada", to);
+        table.putUser(userId, "Ada", to);
 
         ContentMode.BINARY.deliver(http, newId(), """
                 {"type":"welcome","to":"%s","subject":"Welcome","body":"Hello \\ud800x","userId":"%s"}"""
@@ -204,7 +204,7 @@ class EmailWorkerTest {
     void mailServerDownGives503AndTheRetrySendsOneMail(ContentMode mode) {
         String userId = newId();
         String to = userId + "@example.com";
-        table.putPendingUser(userId, "Ada", to);
+        table.putUser(userId, "Ada", to);
         String eventId = newId();
 
         SMTP.stop();
@@ -214,7 +214,6 @@ class EmailWorkerTest {
                     .expectBody().jsonPath("$.title").isEqualTo("Temporarily unavailable");
             // The failed send released the welcome claim, so the retry is not mistaken for a duplicate.
             assertThat(table.welcome(userId)).isEmpty();
-            assertThat(table.user(userId).get("welcome")).isEqualTo(s("PENDING"));
         } finally {
             SMTP.restart();
         }
@@ -222,7 +221,7 @@ class EmailWorkerTest {
         mode.deliver(http, eventId, welcome(userId, to, "Ada")).expectStatus().isAccepted();
 
         assertThat(Inbox.mailsTo(SMTP, to)).hasSize(1);
-        assertThat(table.user(userId).get("welcome")).isEqualTo(s("SENT"));
+        assertThat(table.welcome(userId).get("welcome")).isEqualTo(s("SENT"));
     }
 
     /**
@@ -234,14 +233,14 @@ class EmailWorkerTest {
     void welcomeClaimedByAWorkerThatDiedIsSentWithinSecondsByTheNextDelivery() {
         String userId = newId();
         String to = userId + "@example.com";
-        table.putPendingUser(userId, "Ada", to);
+        table.putUser(userId, "Ada", to);
         table.putWelcome(userId, claim("killed-worker", Instant.now().plusSeconds(2)));
 
         ContentMode.BINARY.deliver(http, newId(), welcome(userId, to, "Ada")).expectStatus().isAccepted();
 
         assertThat(Inbox.mailsTo(SMTP, to)).hasSize(1);
         assertThat(table.welcome(userId).get("status")).isEqualTo(s("COMPLETED"));
-        assertThat(table.user(userId).get("welcome")).isEqualTo(s("SENT"));
+        assertThat(table.welcome(userId).get("welcome")).isEqualTo(s("SENT"));
     }
 
     /** Another message for a welcome being sent right now waits for that send, then sends nothing itself. */
@@ -249,18 +248,18 @@ class EmailWorkerTest {
     void welcomeBeingSentByAnotherWorkerIsWaitedForAndNotSentTwice() {
         String userId = newId();
         String to = userId + "@example.com";
-        table.putPendingUser(userId, "Ada", to);
+        table.putUser(userId, "Ada", to);
         table.putWelcome(userId, claim("busy-worker", Instant.now().plusSeconds(5)));
 
         var delivery = CompletableFuture.supplyAsync(() -> ContentMode.BINARY.deliver(http, newId(), welcome(userId, to, "Ada"))
                 .returnResult(Void.class).getStatus().value());
         // The other worker's send goes out and it completes its claim.
-        table.putWelcome(userId, Map.of("status", s("COMPLETED"), "token", s("busy-worker"),
+        table.putWelcome(userId, Map.of("status", s("COMPLETED"), "token", s("busy-worker"), "welcome", s("SENT"),
                 "sentAt", s(Instant.now().toString())));
 
         assertThat(delivery.join()).isEqualTo(202);
         assertThat(Inbox.mailsTo(SMTP, to)).isEmpty();
-        assertThat(table.user(userId).get("welcome")).isEqualTo(s("SENT"));
+        assertThat(table.welcome(userId).get("token")).isEqualTo(s("busy-worker"));
     }
 
     /** While another worker is alive and still sending after a whole lease, 409 with Retry-After; no mail. */
@@ -268,7 +267,7 @@ class EmailWorkerTest {
     void welcomeStillBeingSentAfterALeaseGets409WithRetryAfterAndNoMail() {
         String userId = newId();
         String to = userId + "@example.com";
-        table.putPendingUser(userId, "Ada", to);
+        table.putUser(userId, "Ada", to);
         table.putWelcome(userId, claim("busy-worker", Instant.now().plusSeconds(60)));
 
         ContentMode.STRUCTURED.deliver(http, newId(), welcome(userId, to, "Ada")).expectStatus().isEqualTo(409)
@@ -278,20 +277,20 @@ class EmailWorkerTest {
         assertThat(table.welcome(userId).get("token")).isEqualTo(s("busy-worker"));
     }
 
-    /** A crash after the welcome was marked sent but before the user was: the next welcome message heals it. */
+    /** Sent before, by a worker from before welcomes recorded their outcome: still sent, not sent again. */
     @Test
-    void welcomeAlreadySentClearsAPendingMarkLeftBehind() {
+    void welcomeSentBeforeIsNotSentAgain() {
         String userId = newId();
         String to = userId + "@example.com";
-        table.putPendingUser(userId, "Ada", to);
-        table.putWelcome(userId, Map.of("status", s("COMPLETED"), "token", s("earlier-worker"),
-                "sentAt", s(Instant.now().toString())));
+        table.putUser(userId, "Ada", to);
+        Map<String, AttributeValue> sent = Map.of("status", s("COMPLETED"), "token", s("earlier-worker"),
+                "sentAt", s(Instant.now().toString()));
+        table.putWelcome(userId, sent);
 
         ContentMode.BINARY.deliver(http, newId(), welcome(userId, to, "Ada")).expectStatus().isAccepted();
 
         assertThat(Inbox.mailsTo(SMTP, to)).isEmpty();
-        assertThat(table.user(userId).get("welcome")).isEqualTo(s("SENT"));
-        assertThat(table.user(userId)).doesNotContainKeys(AppTable.DUE_PK, AppTable.DUE_SK);
+        assertThat(table.welcome(userId)).containsAllEntriesOf(sent).doesNotContainKey("welcome");
     }
 
     @Test

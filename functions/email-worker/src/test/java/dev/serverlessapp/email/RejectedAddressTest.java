@@ -3,7 +3,7 @@ package dev.serverlessapp.email;
 import static dev.serverlessapp.email.AppTableItems.s;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.serverlessapp.support.table.AppTable;
+import dev.serverlessapp.contract.Table;
 
 import dev.serverlessapp.testsupport.Backends;
 import dev.serverlessapp.testsupport.LocalBackends;
@@ -52,7 +52,7 @@ class RejectedAddressTest {
     void permanentlyRejectedAddressIsDeadLettered(ContentMode mode) {
         String userId = UUID.randomUUID().toString();
         String to = "reject-" + userId + "@example.com";
-        table.putPendingUser(userId, "Ada", to);
+        table.putUser(userId, "Ada", to);
 
         mode.deliver(http, UUID.randomUUID().toString(), EmailWorkerTest.welcome(userId, to, "Ada"))
                 .expectStatus().isEqualTo(422)
@@ -63,11 +63,20 @@ class RejectedAddressTest {
         // The server was asked, and no mail went through.
         assertThat(SMTP.commands()).anyMatch(command -> command.equalsIgnoreCase("RCPT TO:<" + to + ">"));
         assertThat(SMTP.commands()).noneMatch(command -> command.equalsIgnoreCase("DATA"));
-        // The claim is released, so a corrected address can still get its welcome.
-        assertThat(table.welcome(userId)).isEmpty();
-        // Refused for good: no longer pending, so the hourly job does not queue it again.
-        assertThat(table.user(userId).get("welcome")).isEqualTo(s("REJECTED"));
-        assertThat(table.user(userId)).doesNotContainKey(AppTable.DUE_PK);
+        // Refused for good, on the welcome's own item: no longer pending, so the hourly job does not queue it again.
+        var welcome = table.welcome(userId);
+        assertThat(welcome.get("status")).isEqualTo(s("COMPLETED"));
+        assertThat(welcome.get("welcome")).isEqualTo(s("REJECTED"));
+        assertThat(welcome.get("rejection").s()).contains("550");
+        assertThat(welcome).containsKey("rejectedAt").doesNotContainKey(Table.ACTIVITY_PK);
+
+        // Another welcome for the user is refused the same way, without asking the server again.
+        long asked = SMTP.commands().stream().filter(command -> command.equalsIgnoreCase("RCPT TO:<" + to + ">")).count();
+        mode.deliver(http, UUID.randomUUID().toString(), EmailWorkerTest.welcome(userId, to, "Ada"))
+                .expectStatus().isEqualTo(422)
+                .expectBody().jsonPath("$.title").isEqualTo("Mail rejected");
+        assertThat(SMTP.commands().stream().filter(command -> command.equalsIgnoreCase("RCPT TO:<" + to + ">")))
+                .hasSize((int) asked);
     }
 
     @ParameterizedTest

@@ -1,5 +1,6 @@
 package dev.serverlessapp.files;
 
+import dev.serverlessapp.contract.Events;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.serverlessapp.support.cloudevents.CloudEventFunction;
 import dev.serverlessapp.support.idempotency.IdempotencyStore;
@@ -27,8 +28,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 class FileProcessor implements CloudEventFunction {
 
-    static final String REPLY_TYPE = "dev.serverlessapp.file.processed";
-    static final URI REPLY_SOURCE = URI.create("/serverless-app/file-processor");
+    static final URI REPLY_SOURCE = URI.create(Events.replySource("file-processor"));
 
     /** What the name or content type of an upload must say for it to be decoded as an image. */
     private static final Set<String> IMAGE_EXTENSIONS = Set.of("png", "jpg", "jpeg", "gif", "bmp");
@@ -172,7 +172,7 @@ class FileProcessor implements CloudEventFunction {
         return CloudEventBuilder.v1()
                 .withId(IdempotencyStore.sha256(versions))
                 .withSource(REPLY_SOURCE)
-                .withType(REPLY_TYPE)
+                .withType(Events.FILE_PROCESSED)
                 .withSubject(first.key())
                 .withData("application/json", json.writeValueAsBytes(data))
                 .build();

@@ -1,11 +1,10 @@
 package dev.serverlessapp.files;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
 
 /**
- * How uploads are processed (application.yaml binds the environment variables named here).
+ * How uploads are processed (application.yaml binds the environment variables named here, with their defaults).
  *
  * @param thumbnailMaxSize the longest side of a thumbnail, in pixels ({@code THUMBNAIL_MAX_SIZE})
  * @param imageMaxBytes    images larger than this are copied, not decoded: the compressed bytes are
@@ -17,10 +16,10 @@ import org.springframework.util.unit.DataSize;
  */
 @ConfigurationProperties("app.files")
 public record FileProcessorProperties(
-        @DefaultValue("256") int thumbnailMaxSize,
-        @DefaultValue("16MB") DataSize imageMaxBytes,
-        @DefaultValue("50000000") long imageMaxPixels,
-        @DefaultValue("2") int imageThreads) {
+        int thumbnailMaxSize,
+        DataSize imageMaxBytes,
+        long imageMaxPixels,
+        int imageThreads) {
 
     public FileProcessorProperties {
         if (thumbnailMaxSize < 1 || imageThreads < 1 || imageMaxPixels < 1) {

@@ -4,7 +4,8 @@ import dev.serverlessapp.support.claim.Claim;
 import dev.serverlessapp.support.claim.ClaimRequest;
 import dev.serverlessapp.support.claim.Claims;
 import dev.serverlessapp.support.idempotency.IdempotencyStore;
-import dev.serverlessapp.support.table.AppTable;
+import dev.serverlessapp.contract.FileVersionItem;
+import dev.serverlessapp.contract.Table;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,7 +47,7 @@ class ProcessedFiles {
      * notification of the same version looks again.
      */
     Mono<ProcessedFile> once(Upload upload, Mono<ProcessedFile> process) {
-        ClaimRequest version = ClaimRequest.of(upload.fileKey(), "VERSION#" + upload.version()).leasedFor(lease);
+        ClaimRequest version = ClaimRequest.of(upload.fileKey(), FileVersionItem.sk(upload.version())).leasedFor(lease);
         return claims.once(version, found -> { }, mine -> process.map(output -> record(upload, output)))
                 .map(ProcessedFiles::output);
     }
@@ -54,25 +55,25 @@ class ProcessedFiles {
     private Map<String, AttributeValue> record(Upload upload, ProcessedFile output) {
         Instant processedAt = clock.instant();
         return Map.of(
-                "outputKey", s(output.key()),
-                "size", AttributeValue.fromN(Long.toString(output.size())),
-                "contentType", s(output.contentType()),
-                "sha256", s(output.sha256()),
-                "kind", s(output.kind()),
-                "processedAt", s(processedAt.toString()),
-                AppTable.ACTIVITY_PK, s("FILE_PROCESSED#" + AppTable.hour(processedAt)),
-                // Only counted, never read back; hashed, because bucket, key and version together can exceed
-                // the 1024 bytes an index sort key may hold.
-                AppTable.ACTIVITY_SK, s("FILE#" + IdempotencyStore.sha256(upload.fileKey() + "#" + upload.version())));
+                FileVersionItem.OUTPUT_KEY, s(output.key()),
+                FileVersionItem.SIZE, AttributeValue.fromN(Long.toString(output.size())),
+                FileVersionItem.CONTENT_TYPE, s(output.contentType()),
+                FileVersionItem.SHA256, s(output.sha256()),
+                FileVersionItem.KIND, s(output.kind()),
+                FileVersionItem.PROCESSED_AT, s(processedAt.toString()),
+                Table.ACTIVITY_PK, s(FileVersionItem.processedIn(processedAt)),
+                // Only counted, never read back.
+                Table.ACTIVITY_SK, s(FileVersionItem.activitySk(IdempotencyStore.sha256(upload.fileKey() + "#" + upload.version()))));
     }
 
     private static Claim.Key key(Upload upload) {
-        return new Claim.Key(upload.fileKey(), "VERSION#" + upload.version());
+        return new Claim.Key(upload.fileKey(), FileVersionItem.sk(upload.version()));
     }
 
     private static ProcessedFile output(Claim done) {
-        return new ProcessedFile(done.string("outputKey"), Long.parseLong(done.attributes().get("size").n()),
-                done.string("contentType"), done.string("sha256"), done.string("kind"));
+        return new ProcessedFile(done.string(FileVersionItem.OUTPUT_KEY),
+                Long.parseLong(done.attributes().get(FileVersionItem.SIZE).n()),
+                done.string(FileVersionItem.CONTENT_TYPE), done.string(FileVersionItem.SHA256), done.string(FileVersionItem.KIND));
     }
 
     private static AttributeValue s(String value) {

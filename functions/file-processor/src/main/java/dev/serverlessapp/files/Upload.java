@@ -1,5 +1,7 @@
 package dev.serverlessapp.files;
 
+import dev.serverlessapp.contract.BucketLayout;
+import dev.serverlessapp.contract.FileVersionItem;
 import java.util.Optional;
 
 /**
@@ -9,15 +11,6 @@ import java.util.Optional;
  * @param eTag      without quotes, as S3 notifications carry it
  */
 public record Upload(String bucket, String key, long size, String eTag, String versionId) {
-
-    /** Outputs go under this prefix in the same bucket; uploads under it are never processed. */
-    public static final String OUTPUT_PREFIX = "processed/";
-
-    /**
-     * scheduled-tasks writes its hourly reports into the same bucket, whose notifications cover every
-     * key (S3 filters can only include a prefix, not exclude one): they are not uploads either.
-     */
-    public static final String REPORTS_PREFIX = "reports/";
 
     /** The object version this upload names: the version id, or the ETag in an unversioned bucket. */
     public String version() {
@@ -46,13 +39,19 @@ public record Upload(String bucket, String key, long size, String eTag, String v
         return eTag.equals(seen) ? Optional.of(new Upload(bucket, key, size, eTag, null)) : Optional.empty();
     }
 
+    /** Where the output goes, in the same bucket ({@link BucketLayout#processed}). */
     public String outputKey() {
-        return OUTPUT_PREFIX + key;
+        return BucketLayout.processed(key);
+    }
+
+    /** An output of ours: processing it would trigger the processor again, forever (the seed's bug). */
+    public boolean isOutput() {
+        return key.startsWith(BucketLayout.PROCESSED);
     }
 
     /** The processed-file item's partition key, the business key of this function (README, table layout). */
     public String fileKey() {
-        return "FILE#" + bucket + "/" + key;
+        return FileVersionItem.pk(bucket, key);
     }
 
     @Override

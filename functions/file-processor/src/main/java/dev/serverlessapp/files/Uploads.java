@@ -1,5 +1,7 @@
 package dev.serverlessapp.files;
 
+import dev.serverlessapp.contract.Events;
+import dev.serverlessapp.contract.FileVersionItem;
 import dev.serverlessapp.support.problem.PermanentFailure;
 import io.cloudevents.CloudEvent;
 import java.nio.charset.StandardCharsets;
@@ -21,9 +23,8 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class Uploads {
 
-    static final String SQS_EVENT_TYPE = "dev.knative.eventing.aws-sqs";
     static final int MAX_KEY_BYTES = 1024;
-    static final int MAX_VERSION_BYTES = 1024 - "VERSION#".length();
+    static final int MAX_VERSION_BYTES = FileVersionItem.maxVersionBytes();
 
     private static final Pattern BUCKET_NAME = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
     private static final Pattern IP_ADDRESS = Pattern.compile("\\d+\\.\\d+\\.\\d+\\.\\d+");
@@ -36,8 +37,8 @@ final class Uploads {
 
     /** The uploads to process, without the ones to ignore; a malformed event is a {@link PermanentFailure}. */
     static List<Upload> from(CloudEvent event) {
-        if (!SQS_EVENT_TYPE.equals(event.getType())) {
-            throw invalid("Expected an event of type " + SQS_EVENT_TYPE + ", got " + event.getType(), null);
+        if (!Events.SQS.equals(event.getType())) {
+            throw invalid("Expected an event of type " + Events.SQS + ", got " + event.getType(), null);
         }
         if (event.getData() == null) {
             throw invalid("The event has no data: expected an S3 event notification", null);
@@ -65,9 +66,12 @@ final class Uploads {
         return uploads;
     }
 
-    /** Outputs would trigger the processor again, forever (the seed's bug); folder markers hold nothing. */
+    /**
+     * Only uploads: the bucket announces nothing but {@code uploads/} (README: Processing uploads), so an
+     * output of ours is announced only where that filter is missing. Folder markers hold nothing.
+     */
     static boolean isToProcess(Upload upload) {
-        if (upload.key().startsWith(Upload.OUTPUT_PREFIX) || upload.key().startsWith(Upload.REPORTS_PREFIX)) {
+        if (upload.isOutput()) {
             log.info("Ignored {}: it is an output", upload);
             return false;
         }

@@ -2,6 +2,7 @@ package dev.serverlessapp.files;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.serverlessapp.contract.Events;
 import dev.serverlessapp.support.table.AppTable;
 import dev.serverlessapp.testsupport.Backends;
 import dev.serverlessapp.testsupport.LocalBackends;
@@ -81,7 +82,7 @@ class FileProcessorFuzzTest {
 
     @Test
     void hostileEventsGetNoServerErrorAndRefusedOnesWriteNothing() {
-        EventFuzz.Template notifications = new EventFuzz.Template(Uploads.SQS_EVENT_TYPE, S3Notifications.SQS_SOURCE,
+        EventFuzz.Template notifications = new EventFuzz.Template(Events.SQS, S3Notifications.SQS_SOURCE,
                 Map.of("subject", "aws-sqs-source"), FileProcessorFuzzTest::notification);
 
         EventFuzz.Tally tally = EventFuzz.run("file-processor events", 300, 1700, port, notifications,

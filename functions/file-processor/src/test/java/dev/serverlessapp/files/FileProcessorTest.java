@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.serverlessapp.support.idempotency.IdempotencyStore;
+import dev.serverlessapp.contract.Table;
 import dev.serverlessapp.support.table.AppTable;
 import dev.serverlessapp.testsupport.Backends;
 import dev.serverlessapp.testsupport.HoldingProxy;
@@ -176,7 +177,7 @@ class FileProcessorTest {
     void processedFileIsRecordedUnderItsHourForTheHourlyReport() {
         String key = dir + "report-me.csv";
         S3Notifications.Created upload = upload(key, "a,b\n1,2\n".getBytes(StandardCharsets.UTF_8), "text/csv");
-        String hourBefore = AppTable.hour(Instant.now());
+        String hourBefore = Table.hour(Instant.now());
 
         postBinary(http, id(), notification(upload)).expectStatus().isOk();
 
@@ -185,9 +186,9 @@ class FileProcessorTest {
         assertThat(item.get("sha256").s()).isEqualTo(sha256("a,b\n1,2\n".getBytes(StandardCharsets.UTF_8)));
         assertThat(item.get("contentType").s()).isEqualTo("text/csv");
         assertThat(item.get("size").n()).isEqualTo("8");
-        assertThat(item.get("gsi1pk").s()).isIn("FILE_PROCESSED#" + hourBefore, "FILE_PROCESSED#" + AppTable.hour(Instant.now()));
+        assertThat(item.get("gsi1pk").s()).isIn("FILE_PROCESSED#" + hourBefore, "FILE_PROCESSED#" + Table.hour(Instant.now()));
         String hour = item.get("gsi1pk").s();
-        var inHour = dynamo.query(query -> query.tableName(TABLE).indexName(AppTable.ACTIVITY_INDEX)
+        var inHour = dynamo.query(query -> query.tableName(TABLE).indexName(Table.ACTIVITY_INDEX)
                 .keyConditionExpression("gsi1pk = :hour")
                 .expressionAttributeValues(Map.of(":hour", AttributeValue.fromS(hour))));
         assertThat(inHour.items()).extracting(found -> found.get("sk").s() + " " + found.get("gsi1sk").s())
@@ -284,7 +285,7 @@ class FileProcessorTest {
         Map<String, AttributeValue> record = item(key, upload.eTag());
         assertThat(record.get("status").s()).isEqualTo("COMPLETED");
         assertThat(record.get("outputKey").s()).isEqualTo("processed/" + key);
-        assertThat(record).doesNotContainKeys("leaseUntil", AppTable.EXPIRES_AT);
+        assertThat(record).doesNotContainKeys("leaseUntil", Table.EXPIRES_AT);
         String versionClaim = "IDEMPOTENCY#" + IdempotencyStore.sha256("file\nFILE#" + BUCKET + "/" + key + "#" + upload.eTag());
         assertThat(dynamo.getItem(get -> get.tableName(TABLE).consistentRead(true)
                 .key(Map.of("pk", AttributeValue.fromS(versionClaim), "sk", AttributeValue.fromS("IDEMPOTENCY"))))

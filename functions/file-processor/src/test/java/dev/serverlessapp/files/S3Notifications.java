@@ -1,5 +1,6 @@
 package dev.serverlessapp.files;
 
+import dev.serverlessapp.contract.Events;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -58,7 +59,7 @@ final class S3Notifications {
     static WebTestClient.ResponseSpec postBinary(WebTestClient http, String id, String body) {
         return http.post().uri("/")
                 .header("ce-specversion", "1.0").header("ce-id", id).header("ce-source", SQS_SOURCE)
-                .header("ce-type", Uploads.SQS_EVENT_TYPE).header("ce-subject", "aws-sqs-source")
+                .header("ce-type", Events.SQS).header("ce-subject", "aws-sqs-source")
                 .contentType(MediaType.APPLICATION_JSON).bodyValue(body)
                 .exchange();
     }
@@ -70,7 +71,7 @@ final class S3Notifications {
                 .bodyValue("""
                         {"specversion":"1.0","id":"%s","source":"%s","type":"%s","subject":"aws-sqs-source",
                          "datacontenttype":"application/json","data":%s}"""
-                        .formatted(id, SQS_SOURCE, Uploads.SQS_EVENT_TYPE, jsonBody))
+                        .formatted(id, SQS_SOURCE, Events.SQS, jsonBody))
                 .exchange();
     }
 }

@@ -2,6 +2,7 @@ package dev.serverlessapp.files;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.serverlessapp.contract.Events;
 import dev.serverlessapp.support.table.AppTable;
 import dev.serverlessapp.testsupport.Backends;
 import dev.serverlessapp.testsupport.LocalBackends;
@@ -86,7 +87,7 @@ class StreamingMemoryIT {
         HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
                         .timeout(Duration.ofMinutes(10))
                         .header("ce-specversion", "1.0").header("ce-id", UUID.randomUUID().toString())
-                        .header("ce-source", S3Notifications.SQS_SOURCE).header("ce-type", Uploads.SQS_EVENT_TYPE)
+                        .header("ce-source", S3Notifications.SQS_SOURCE).header("ce-type", Events.SQS)
                         .header("content-type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(S3Notifications.notification(
                                 new S3Notifications.Created(BUCKET, "video.bin", OBJECT_BYTES, eTag))))

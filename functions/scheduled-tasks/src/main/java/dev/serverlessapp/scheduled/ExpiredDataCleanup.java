@@ -1,6 +1,7 @@
 package dev.serverlessapp.scheduled;
 
-import dev.serverlessapp.support.table.AppTable;
+import dev.serverlessapp.contract.CursorItem;
+import dev.serverlessapp.contract.Table;
 import dev.serverlessapp.support.table.TableProperties;
 import java.time.Instant;
 import java.util.List;
@@ -19,7 +20,9 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
  * Deletes what has expired: items filed under {@code EXPIRES#<hour>} in the {@code due} index
  * (idempotency records, or anything else given an {@code expiresAt}). DynamoDB's TTL does this
  * within days in AWS, dynalite never; reading one bucket an hour keeps it prompt without a scan.
- * An item there without a numeric {@code expiresAt} is parked ({@link ParkedItems}), not retried.
+ * An item there without a numeric {@code expiresAt} is parked ({@link ParkedItems}), not retried. The
+ * records are function-support's (every function writes them); this task only deletes them, as the
+ * table's TTL would.
  */
 @Component
 class ExpiredDataCleanup implements HourlyTask {
@@ -40,7 +43,7 @@ class ExpiredDataCleanup implements HourlyTask {
 
     @Override
     public String cursor() {
-        return "lastCleanedHour";
+        return CursorItem.LAST_CLEANED_HOUR;
     }
 
     @Override
@@ -51,12 +54,12 @@ class ExpiredDataCleanup implements HourlyTask {
     @Override
     public Mono<Void> run(Instant hour, Instant now) {
         return expiring(hour)
-                .flatMap(item -> parked.isolate(TASK, item, ParkedItems.Parking.NOTHING_MORE,
+                .flatMap(item -> parked.isolate(TASK, item,
                         () -> expiresAt(item).isAfter(now) ? Mono.just(0) : delete(item, now)), CONCURRENT_DELETES)
                 .reduce(0, Integer::sum)
                 .doOnNext(deleted -> {
                     if (deleted > 0) {
-                        log.info("Deleted {} expired items due by {}", deleted, AppTable.hour(hour));
+                        log.info("Deleted {} expired items due by {}", deleted, Table.hour(hour));
                     }
                 })
                 .then();
@@ -64,22 +67,22 @@ class ExpiredDataCleanup implements HourlyTask {
 
     private Flux<Map<String, AttributeValue>> expiring(Instant hour) {
         return Flux.from(dynamo.queryPaginator(query -> query.tableName(table)
-                .indexName(AppTable.DUE_INDEX)
+                .indexName(Table.DUE_INDEX)
                 .keyConditionExpression("#due = :bucket")
                 .projectionExpression("#pk, #sk, #expiresAt")
-                .expressionAttributeNames(Map.of("#due", AppTable.DUE_PK, "#pk", AppTable.PK, "#sk", AppTable.SK,
-                        "#expiresAt", AppTable.EXPIRES_AT))
-                .expressionAttributeValues(Map.of(":bucket", AttributeValue.fromS("EXPIRES#" + AppTable.hour(hour)))))
+                .expressionAttributeNames(Map.of("#due", Table.DUE_PK, "#pk", Table.PK, "#sk", Table.SK,
+                        "#expiresAt", Table.EXPIRES_AT))
+                .expressionAttributeValues(Map.of(":bucket", AttributeValue.fromS(Table.expiringBy(hour)))))
                 .items());
     }
 
     /** Filed under an expiry hour, so it must say when it expires; a retry cannot mend one that does not. */
     private static Instant expiresAt(Map<String, AttributeValue> item) {
-        AttributeValue expiresAt = item.get(AppTable.EXPIRES_AT);
+        AttributeValue expiresAt = item.get(Table.EXPIRES_AT);
         try {
             return Instant.ofEpochSecond(Long.parseLong(expiresAt.n()));
         } catch (RuntimeException e) {
-            throw new BadItem("malformed-item", "its " + AppTable.EXPIRES_AT + " is not a number of epoch seconds");
+            throw new BadItem("malformed-item", "its " + Table.EXPIRES_AT + " is not a number of epoch seconds");
         }
     }
 
@@ -89,9 +92,9 @@ class ExpiredDataCleanup implements HourlyTask {
      */
     private Mono<Integer> delete(Map<String, AttributeValue> item, Instant now) {
         return Mono.fromFuture(() -> dynamo.deleteItem(delete -> delete.tableName(table)
-                        .key(Map.of(AppTable.PK, item.get(AppTable.PK), AppTable.SK, item.get(AppTable.SK)))
+                        .key(Map.of(Table.PK, item.get(Table.PK), Table.SK, item.get(Table.SK)))
                         .conditionExpression("#expiresAt <= :now")
-                        .expressionAttributeNames(Map.of("#expiresAt", AppTable.EXPIRES_AT))
+                        .expressionAttributeNames(Map.of("#expiresAt", Table.EXPIRES_AT))
                         .expressionAttributeValues(Map.of(":now", AttributeValue.fromN(Long.toString(now.getEpochSecond()))))))
                 .thenReturn(1)
                 .onErrorResume(ConditionalCheckFailedException.class, refreshed -> Mono.just(0));

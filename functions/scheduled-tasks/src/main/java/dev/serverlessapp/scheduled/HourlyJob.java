@@ -1,5 +1,6 @@
 package dev.serverlessapp.scheduled;
 
+import dev.serverlessapp.contract.Events;
 import dev.serverlessapp.support.cloudevents.CloudEventFunction;
 import dev.serverlessapp.support.problem.PermanentFailure;
 import io.cloudevents.CloudEvent;
@@ -20,8 +21,6 @@ import reactor.core.publisher.Mono;
 @Component
 class HourlyJob implements CloudEventFunction {
 
-    static final String PING = "dev.knative.sources.ping";
-
     private final List<HourlyTask> tasks;
     private final JobCursor cursor;
     private final Clock clock;
@@ -36,10 +35,10 @@ class HourlyJob implements CloudEventFunction {
 
     @Override
     public Mono<CloudEvent> apply(CloudEvent event) {
-        if (!PING.equals(event.getType())) {
+        if (!Events.PING.equals(event.getType())) {
             // Not retryable: a trigger routes the wrong events here; Knative dead-letters them.
             return Mono.error(new PermanentFailure(HttpStatus.BAD_REQUEST, "Unexpected event type",
-                    "scheduled-tasks handles " + PING + " events, not " + event.getType(), null));
+                    "scheduled-tasks handles " + Events.PING + " events, not " + event.getType(), null));
         }
         Instant now = clock.instant();
         return cursor.read()

@@ -1,11 +1,15 @@
 package dev.serverlessapp.scheduled;
 
-import dev.serverlessapp.support.table.AppTable;
+import dev.serverlessapp.contract.BucketLayout;
+import dev.serverlessapp.contract.CursorItem;
+import dev.serverlessapp.contract.FileVersionItem;
+import dev.serverlessapp.contract.ReportItem;
+import dev.serverlessapp.contract.Table;
+import dev.serverlessapp.contract.UserItem;
+import dev.serverlessapp.contract.WelcomeItem;
 import dev.serverlessapp.support.table.TableProperties;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,8 +38,6 @@ import tools.jackson.databind.json.JsonMapper;
 class HourlyReports implements HourlyTask {
 
     private static final Logger log = LoggerFactory.getLogger(HourlyReports.class);
-    private static final DateTimeFormatter KEY = DateTimeFormatter.ofPattern("'reports/'yyyy/MM/dd/HH'.json'")
-            .withZone(ZoneOffset.UTC);
 
     /** The report's JSON. The same hour always gives the same bytes, so an upload repeated after a crash is harmless. */
     record HourlyReport(String hour, Instant start, Instant end, long usersCreated, long welcomesSent,
@@ -61,7 +63,7 @@ class HourlyReports implements HourlyTask {
 
     @Override
     public String cursor() {
-        return "lastReportedHour";
+        return CursorItem.LAST_REPORTED_HOUR;
     }
 
     @Override
@@ -75,7 +77,7 @@ class HourlyReports implements HourlyTask {
     }
 
     static String key(Instant hour) {
-        return KEY.format(hour);
+        return BucketLayout.report(hour);
     }
 
     private Mono<Void> write(Instant hour) {
@@ -88,8 +90,9 @@ class HourlyReports implements HourlyTask {
     }
 
     private Mono<HourlyReport> count(Instant hour) {
-        String h = AppTable.hour(hour);
-        return Mono.zip(count("CREATED#" + h), count("WELCOME_SENT#" + h), count("FILE_PROCESSED#" + h))
+        String h = Table.hour(hour);
+        return Mono.zip(count(UserItem.createdIn(hour)), count(WelcomeItem.sentIn(hour)),
+                        count(FileVersionItem.processedIn(hour)))
                 .map(counts -> new HourlyReport(h, hour, hour.plus(Hours.HOUR),
                         counts.getT1(), counts.getT2(), counts.getT3()));
     }
@@ -97,9 +100,9 @@ class HourlyReports implements HourlyTask {
     /** Counts one hour's keys in the activity index; a page holds at most 1 MB, so the count is summed over pages. */
     private Mono<Long> count(String activity) {
         return Flux.from(dynamo.queryPaginator(query -> query.tableName(table)
-                        .indexName(AppTable.ACTIVITY_INDEX)
+                        .indexName(Table.ACTIVITY_INDEX)
                         .keyConditionExpression("#activity = :hour")
-                        .expressionAttributeNames(Map.of("#activity", AppTable.ACTIVITY_PK))
+                        .expressionAttributeNames(Map.of("#activity", Table.ACTIVITY_PK))
                         .expressionAttributeValues(Map.of(":hour", AttributeValue.fromS(activity)))
                         .select(Select.COUNT)))
                 .map(QueryResponse::count)
@@ -120,18 +123,17 @@ class HourlyReports implements HourlyTask {
 
     private Mono<Void> mark(Instant hour, String key) {
         Map<String, AttributeValue> item = new HashMap<>(marker(hour));
-        item.put("s3Key", AttributeValue.fromS(key));
-        item.put("writtenAt", AttributeValue.fromS(clock.instant().toString()));
+        item.put(ReportItem.S3_KEY, AttributeValue.fromS(key));
+        item.put(ReportItem.WRITTEN_AT, AttributeValue.fromS(clock.instant().toString()));
         return Mono.fromFuture(() -> dynamo.putItem(put -> put.tableName(table).item(item)
                         .conditionExpression("attribute_not_exists(#pk)")
-                        .expressionAttributeNames(Map.of("#pk", AppTable.PK))))
+                        .expressionAttributeNames(Map.of("#pk", Table.PK))))
                 .then()
                 // A concurrent run wrote the same report first; its marker stands.
                 .onErrorResume(ConditionalCheckFailedException.class, first -> Mono.empty());
     }
 
     private static Map<String, AttributeValue> marker(Instant hour) {
-        return Map.of(AppTable.PK, AttributeValue.fromS("REPORT#" + AppTable.hour(hour)),
-                AppTable.SK, AttributeValue.fromS("REPORT"));
+        return Map.of(Table.PK, AttributeValue.fromS(ReportItem.pk(hour)), Table.SK, AttributeValue.fromS(ReportItem.SK));
     }
 }

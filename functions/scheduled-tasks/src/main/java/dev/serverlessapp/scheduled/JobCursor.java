@@ -1,6 +1,7 @@
 package dev.serverlessapp.scheduled;
 
-import dev.serverlessapp.support.table.AppTable;
+import dev.serverlessapp.contract.CursorItem;
+import dev.serverlessapp.contract.Table;
 import dev.serverlessapp.support.table.TableProperties;
 import java.time.Instant;
 import java.util.Map;
@@ -19,12 +20,12 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 class JobCursor {
 
     private static final Map<String, AttributeValue> KEY = Map.of(
-            AppTable.PK, AttributeValue.fromS("JOB#hourly"), AppTable.SK, AttributeValue.fromS("CURSOR"));
+            Table.PK, AttributeValue.fromS(CursorItem.PK), Table.SK, AttributeValue.fromS(CursorItem.SK));
 
     /** The last finished hour of each task, by the task's cursor attribute. */
     record Progress(Map<String, AttributeValue> item) {
         Optional<Instant> lastDone(String attribute) {
-            return Optional.ofNullable(item.get(attribute)).map(value -> AppTable.parseHour(value.s()));
+            return Optional.ofNullable(item.get(attribute)).map(value -> Table.parseHour(value.s()));
         }
     }
 
@@ -47,7 +48,7 @@ class JobCursor {
                         .updateExpression("SET #done = :hour")
                         .conditionExpression("attribute_not_exists(#done) OR #done < :hour")
                         .expressionAttributeNames(Map.of("#done", attribute))
-                        .expressionAttributeValues(Map.of(":hour", AttributeValue.fromS(AppTable.hour(hour))))))
+                        .expressionAttributeValues(Map.of(":hour", AttributeValue.fromS(Table.hour(hour))))))
                 .then()
                 .onErrorResume(ConditionalCheckFailedException.class, further -> Mono.empty());
     }

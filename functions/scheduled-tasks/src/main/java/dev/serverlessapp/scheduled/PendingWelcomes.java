@@ -1,8 +1,15 @@
 package dev.serverlessapp.scheduled;
 
+import dev.serverlessapp.contract.CursorItem;
+import dev.serverlessapp.contract.RequeueItem;
+import dev.serverlessapp.contract.Table;
+import dev.serverlessapp.contract.UserItem;
+import dev.serverlessapp.contract.WelcomeItem;
+import dev.serverlessapp.contract.WelcomeMessage;
+import dev.serverlessapp.support.claim.Claim;
+import dev.serverlessapp.support.claim.Claims;
 import dev.serverlessapp.support.observability.SqsTraceAttributes;
 import dev.serverlessapp.support.observability.TraceContext;
-import dev.serverlessapp.support.table.AppTable;
 import dev.serverlessapp.support.table.TableProperties;
 import dev.serverlessapp.support.text.PortableText;
 import java.time.Duration;
@@ -26,15 +33,21 @@ import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Queues again the welcomes still pending after the grace period. user-api files each new user
- * under {@code WELCOME_DUE#<hour>} in the {@code due} index and email-worker removes that mark when
- * the welcome is sent, so what is left in a past hour's bucket is exactly what is overdue.
- * <p>
- * Each overdue welcome is sent, then its due mark moves one grace period on: a welcome that keeps
- * failing comes back every hour and is never lost. Delivery to the queue is at least once (a crash
- * between the send and the move sends it again next time); email-worker sends one welcome per user.
- * A user whose welcome can never be queued (an item without an email, a name SQS refuses to carry) is
- * parked with {@code welcome=PARKED} ({@link ParkedItems}); the others are queued all the same.
+ * Queues again the welcomes still pending after the grace period. A welcome is pending until
+ * email-worker settles it on its item ({@link WelcomeItem}: sent, or refused for good); this task only
+ * reads that item, and keeps its own record of the welcomes it re-queues ({@link RequeueItem}).
+ * <ul>
+ *   <li>Each new user is looked at once, when the hour it signed up in is over: user-api files it under
+ *       {@code CREATED#<hour>} in the activity index.</li>
+ *   <li>A welcome found pending and overdue is sent to the email queue again; either way its re-queue
+ *       record is filed under {@code WELCOME_DUE#<hour>}, the hour it falls due (again), and looked at
+ *       then. A welcome that keeps failing comes back every grace period and is never lost.</li>
+ *   <li>A re-queue record whose welcome is settled leaves the due index.</li>
+ * </ul>
+ * Delivery to the queue is at least once (a crash between the send and the record sends it again next
+ * time); email-worker sends one welcome per user. A user whose welcome can never be queued (an item
+ * without an email, a name SQS refuses to carry) is parked ({@link ParkedItems}); the others are queued
+ * all the same.
  */
 @Component
 class PendingWelcomes implements HourlyTask {
@@ -42,52 +55,38 @@ class PendingWelcomes implements HourlyTask {
     private static final Logger log = LoggerFactory.getLogger(PendingWelcomes.class);
     private static final int CONCURRENT_WELCOMES = 8;
     static final String TASK = "welcomes";
-    static final String PENDING = "PENDING";
-    static final String PARKED = "PARKED";
-    /** A parked user's welcome is {@code PARKED}, unless it was settled meanwhile. */
-    private static final ParkedItems.Parking PARKING = new ParkedItems.Parking("welcome = :parkedWelcome",
-            "welcome = :pendingWelcome", Map.of(":parkedWelcome", AttributeValue.fromS(PARKED),
-                    ":pendingWelcome", AttributeValue.fromS(PENDING)));
-    static final String REQUEUED_AT = "welcomeRequeuedAt";
 
-    /** The message on the email queue, in the shape user-api sends. */
-    record WelcomeMessage(String type, String to, String subject, String body, String userId) {
+    /** A user whose welcome is pending, and since when its grace period runs: its creation, or the last re-queue. */
+    record PendingUser(String id, String name, String email, Instant lastQueued) {
+
+        /** The user, or a {@link BadItem} naming what is missing: nothing a retry could mend. */
+        static PendingUser of(Map<String, AttributeValue> profile, Optional<Map<String, AttributeValue>> requeue) {
+            String id = text(profile, UserItem.ID);
+            String name = text(profile, UserItem.NAME);
+            String email = text(profile, UserItem.EMAIL);
+            String lastQueued = requeue.map(item -> text(item, RequeueItem.REQUEUED_AT))
+                    .orElseGet(() -> text(profile, UserItem.CREATED));
+            if (Stream.of(id, name, email, lastQueued).anyMatch(Objects::isNull)) {
+                throw new BadItem("malformed-item", "a user item needs the strings id, name, email and created");
+            }
+            try {
+                return new PendingUser(id, name, email, Instant.parse(lastQueued));
+            } catch (DateTimeParseException e) {
+                throw new BadItem("malformed-item", "its created or " + RequeueItem.REQUEUED_AT + " is not a timestamp");
+            }
+        }
+
         /**
          * The welcome for the user, or a {@link BadItem} when its text cannot travel: SQS refuses a lone
          * surrogate, and email-worker refuses what a mail cannot carry (the same {@link PortableText} rule),
          * so queueing it would only have it refused again every hour.
          */
-        static WelcomeMessage to(PendingUser user) {
-            PortableText.singleLineProblem(user.name()).or(() -> PortableText.singleLineProblem(user.email()))
+        WelcomeMessage welcome() {
+            PortableText.singleLineProblem(name).or(() -> PortableText.singleLineProblem(email))
                     .ifPresent(problem -> {
                         throw new BadItem("unportable-text", "its name or email " + problem);
                     });
-            return new WelcomeMessage("welcome", user.email(), "Welcome to our platform!",
-                    "Hello " + user.name() + ", welcome to our platform!", user.id());
-        }
-    }
-
-    /** A user item read from a due bucket; {@code lastQueued} is when the grace period started. */
-    record PendingUser(Map<String, AttributeValue> key, String id, String name, String email, String welcome,
-            Instant lastQueued) {
-
-        /** The user, or a {@link BadItem} naming what is missing: nothing a retry could mend. */
-        static PendingUser of(Map<String, AttributeValue> item) {
-            String id = text(item, "id");
-            String name = text(item, "name");
-            String email = text(item, "email");
-            String welcome = text(item, "welcome");
-            // The grace runs from creation, then from each re-queue.
-            String lastQueued = item.containsKey(REQUEUED_AT) ? text(item, REQUEUED_AT) : text(item, "created");
-            if (Stream.of(id, name, email, welcome, lastQueued).anyMatch(Objects::isNull)) {
-                throw new BadItem("malformed-item", "a user item needs the strings id, name, email, welcome and created");
-            }
-            try {
-                return new PendingUser(Map.of(AppTable.PK, item.get(AppTable.PK), AppTable.SK, item.get(AppTable.SK)),
-                        id, name, email, welcome, Instant.parse(lastQueued));
-            } catch (DateTimeParseException e) {
-                throw new BadItem("malformed-item", "its created or " + REQUEUED_AT + " is not a timestamp");
-            }
+            return WelcomeMessage.to(id, name, email);
         }
 
         private static String text(Map<String, AttributeValue> item, String name) {
@@ -97,6 +96,7 @@ class PendingWelcomes implements HourlyTask {
     }
 
     private final DynamoDbAsyncClient dynamo;
+    private final Claims claims;
     private final SqsAsyncClient sqs;
     private final JsonMapper json;
     private final String table;
@@ -105,21 +105,22 @@ class PendingWelcomes implements HourlyTask {
     private final TraceContext traceContext;
     private final ParkedItems parked;
 
-    PendingWelcomes(DynamoDbAsyncClient dynamo, SqsAsyncClient sqs, JsonMapper json, TableProperties table,
-            WelcomeProperties welcomes, TraceContext traceContext, ParkedItems parked) {
+    PendingWelcomes(DynamoDbAsyncClient dynamo, Claims claims, SqsAsyncClient sqs, JsonMapper json,
+            TableProperties table, WelcomeProperties welcomes, TraceContext traceContext, ParkedItems parked) {
         this.dynamo = dynamo;
-        this.parked = parked;
-        this.traceContext = traceContext;
+        this.claims = claims;
         this.sqs = sqs;
         this.json = json;
         this.table = table.name();
         this.queueUrl = welcomes.emailQueueUrl();
         this.grace = welcomes.grace();
+        this.traceContext = traceContext;
+        this.parked = parked;
     }
 
     @Override
     public String cursor() {
-        return "lastWelcomeHour";
+        return CursorItem.LAST_WELCOME_HOUR;
     }
 
     @Override
@@ -127,77 +128,139 @@ class PendingWelcomes implements HourlyTask {
         return Hours.dueBuckets(lastDone, now, catchupHours);
     }
 
+    /**
+     * The welcomes to look at in a due bucket: those filed there, and, once the bucket's hour has begun,
+     * the users created in the hour before it (the cursor passes the bucket at that moment too). Each
+     * user once: its re-queue record, if it is filed here, stands for it.
+     */
     @Override
     public Mono<Void> run(Instant hour, Instant now) {
-        return filedUnder(hour)
-                .flatMap(item -> parked.isolate(TASK, item, PARKING, () -> handle(PendingUser.of(item), hour, now)),
-                        CONCURRENT_WELCOMES)
+        Flux<Map<String, AttributeValue>> newUsers = Hours.isDone(hour, now) ? createdIn(hour.minus(Hours.HOUR)) : Flux.empty();
+        return Flux.concat(filedUnder(hour), newUsers)
+                .distinct(entry -> entry.get(Table.PK).s())
+                .flatMap(entry -> parked.isolate(TASK, entry, () -> check(entry, hour, now)), CONCURRENT_WELCOMES)
                 .then();
     }
 
-    private Mono<Void> handle(PendingUser user, Instant bucket, Instant now) {
-        if (!PENDING.equals(user.welcome())) {
-            // A sent welcome loses its mark; one still seen here is the index lagging behind.
-            return Mono.empty();
-        }
+    /** A new user (its profile), or a re-queue record; users from before re-queue records have their profile filed here. */
+    private Mono<Void> check(Map<String, AttributeValue> entry, Instant bucket, Instant now) {
+        String userId = UserItem.userId(entry.get(Table.PK).s());
+        boolean requeued = RequeueItem.SK.equals(entry.get(Table.SK).s());
+        return isSettled(userId).flatMap(settled -> {
+            if (settled) {
+                return requeued ? unfile(userId, bucket) : Mono.empty();
+            }
+            Mono<Optional<Map<String, AttributeValue>>> requeue = requeued ? Mono.just(Optional.of(entry)) : read(userId, RequeueItem.SK);
+            return requeue.flatMap(existing -> !requeued && existing.isPresent()
+                    // Looked at before (a repeated run): its re-queue record is filed where it falls due.
+                    ? Mono.empty()
+                    : read(userId, UserItem.SK).flatMap(profile -> pending(PendingUser.of(profile
+                            .orElseThrow(() -> new BadItem("malformed-item", "there is no user item for it")), existing),
+                            requeued ? bucket : null, now)));
+        });
+    }
+
+    /** Sent, or refused for good: email-worker's welcome item is completed. */
+    private Mono<Boolean> isSettled(String userId) {
+        return claims.read(new Claim.Key(UserItem.pk(userId), WelcomeItem.SK))
+                .map(welcome -> welcome.filter(Claim::isCompleted).isPresent());
+    }
+
+    /** Queues the welcome again if it is overdue; files its record under the hour it falls due (again). */
+    private Mono<Void> pending(PendingUser user, Instant filedUnder, Instant now) {
         Instant due = user.lastQueued().plus(grace);
         if (!due.isAfter(now)) {
             Instant next = Hours.dueBucket(now.plus(grace), now);
             return send(user)
-                    .then(markRequeued(user, bucket, next, now))
+                    .then(file(user.id(), filedUnder, next, now))
                     .doOnSuccess(done -> log.info("Queued the pending welcome for user {} again; next check {}",
-                            user.id(), AppTable.hour(next)));
+                            user.id(), Table.hour(next)));
         }
-        // Not overdue yet (its hour is still running, or WELCOME_GRACE is longer here than in user-api):
-        // keep it filed under the hour it falls due by.
+        // Not overdue yet: its sign-up hour has just ended, or WELCOME_GRACE is longer than an hour.
         Instant fallsDue = Hours.dueBucket(due, now);
-        return fallsDue.equals(bucket) ? Mono.empty() : moveDue(user, bucket, fallsDue, "SET #due = :next", Map.of());
+        return fallsDue.equals(filedUnder) ? Mono.empty() : file(user.id(), filedUnder, fallsDue, null);
+    }
+
+    private Flux<Map<String, AttributeValue>> createdIn(Instant hour) {
+        return filed(Table.ACTIVITY_INDEX, Table.ACTIVITY_PK, UserItem.createdIn(hour));
     }
 
     private Flux<Map<String, AttributeValue>> filedUnder(Instant hour) {
+        return filed(Table.DUE_INDEX, Table.DUE_PK, RequeueItem.dueIn(hour));
+    }
+
+    /** The items an index files under one key. */
+    private Flux<Map<String, AttributeValue>> filed(String index, String keyAttribute, String key) {
         return Flux.from(dynamo.queryPaginator(query -> query.tableName(table)
-                .indexName(AppTable.DUE_INDEX)
-                .keyConditionExpression("#due = :bucket")
-                .expressionAttributeNames(Map.of("#due", AppTable.DUE_PK))
-                .expressionAttributeValues(Map.of(":bucket", AttributeValue.fromS(welcomeDue(hour)))))
+                .indexName(index)
+                .keyConditionExpression("#key = :key")
+                .expressionAttributeNames(Map.of("#key", keyAttribute))
+                .expressionAttributeValues(Map.of(":key", AttributeValue.fromS(key))))
                 .items());
+    }
+
+    private Mono<Optional<Map<String, AttributeValue>>> read(String userId, String sk) {
+        return Mono.fromFuture(() -> dynamo.getItem(get -> get.tableName(table).consistentRead(true)
+                        .key(key(userId, sk))))
+                .map(found -> found.hasItem() && !found.item().isEmpty() ? Optional.of(found.item()) : Optional.empty());
     }
 
     /** With the hourly run's trace context, so that email-worker's send shows up in the same trace. */
     private Mono<Void> send(PendingUser user) {
-        String body = json.writeValueAsString(WelcomeMessage.to(user));
+        String body = json.writeValueAsString(user.welcome());
         return traceContext.current()
                 .flatMap(trace -> Mono.fromFuture(() -> sqs.sendMessage(send -> send.queueUrl(queueUrl)
                         .messageBody(body).messageAttributes(SqsTraceAttributes.of(trace)))))
                 .then();
     }
 
-    /** Sent again: the grace period starts over, and the count of re-queues grows. */
-    private Mono<Void> markRequeued(PendingUser user, Instant bucket, Instant next, Instant now) {
-        return moveDue(user, bucket, next, "SET #due = :next, " + REQUEUED_AT + " = :now ADD welcomeRequeues :one",
-                Map.of(":now", AttributeValue.fromS(now.toString()), ":one", AttributeValue.fromN("1")));
+    /**
+     * Files the user's re-queue record under {@code next}, and counts a re-queue at {@code requeuedAt}
+     * unless that is null. The write is conditional on the record being where this run found it (filed
+     * under {@code filedUnder}, or, null, not there yet), so that of two runs one moves it.
+     */
+    private Mono<Void> file(String userId, Instant filedUnder, Instant next, Instant requeuedAt) {
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(
+                ":next", AttributeValue.fromS(RequeueItem.dueIn(next)), ":user", AttributeValue.fromS(UserItem.pk(userId))));
+        String update = "SET #due = :next, #dueSk = :user";
+        if (requeuedAt != null) {
+            update += ", #requeuedAt = :now ADD #requeues :one";
+            values.put(":now", AttributeValue.fromS(requeuedAt.toString()));
+            values.put(":one", AttributeValue.fromN("1"));
+        }
+        String condition = filedUnder == null ? "attribute_not_exists(#pk)" : "#due = :bucket";
+        if (filedUnder != null) {
+            values.put(":bucket", AttributeValue.fromS(RequeueItem.dueIn(filedUnder)));
+        }
+        return update(userId, update, condition, values);
     }
 
-    /**
-     * Moves the user's due mark from {@code bucket} to {@code next}, unless email-worker sent the
-     * welcome meanwhile or another run moved it first.
-     */
-    private Mono<Void> moveDue(PendingUser user, Instant bucket, Instant next, String update,
-            Map<String, AttributeValue> updateValues) {
-        Map<String, AttributeValue> values = new HashMap<>(updateValues);
-        values.put(":next", AttributeValue.fromS(welcomeDue(next)));
-        values.put(":bucket", AttributeValue.fromS(welcomeDue(bucket)));
-        values.put(":pending", AttributeValue.fromS(PENDING));
-        return Mono.fromFuture(() -> dynamo.updateItem(move -> move.tableName(table).key(user.key())
+    /** The welcome is settled: its record leaves the due index. */
+    private Mono<Void> unfile(String userId, Instant filedUnder) {
+        return update(userId, "REMOVE #due, #dueSk", "#due = :bucket",
+                Map.of(":bucket", AttributeValue.fromS(RequeueItem.dueIn(filedUnder))));
+    }
+
+    private Mono<Void> update(String userId, String update, String condition, Map<String, AttributeValue> values) {
+        Map<String, String> names = new HashMap<>(Map.of("#due", Table.DUE_PK, "#dueSk", Table.DUE_SK));
+        if (condition.contains("#pk")) {
+            names.put("#pk", Table.PK);
+        }
+        if (update.contains("#requeues")) {
+            names.put("#requeuedAt", RequeueItem.REQUEUED_AT);
+            names.put("#requeues", RequeueItem.REQUEUES);
+        }
+        return Mono.fromFuture(() -> dynamo.updateItem(item -> item.tableName(table).key(key(userId, RequeueItem.SK))
                         .updateExpression(update)
-                        .conditionExpression("#welcome = :pending AND #due = :bucket")
-                        .expressionAttributeNames(Map.of("#due", AppTable.DUE_PK, "#welcome", "welcome"))
+                        .conditionExpression(condition)
+                        .expressionAttributeNames(names)
                         .expressionAttributeValues(values)))
                 .then()
-                .onErrorResume(ConditionalCheckFailedException.class, handled -> Mono.empty());
+                // Another run moved it first.
+                .onErrorResume(ConditionalCheckFailedException.class, moved -> Mono.empty());
     }
 
-    static String welcomeDue(Instant hour) {
-        return "WELCOME_DUE#" + AppTable.hour(hour);
+    private static Map<String, AttributeValue> key(String userId, String sk) {
+        return Map.of(Table.PK, AttributeValue.fromS(UserItem.pk(userId)), Table.SK, AttributeValue.fromS(sk));
     }
 }

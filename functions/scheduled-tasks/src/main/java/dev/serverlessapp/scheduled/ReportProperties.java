@@ -1,7 +1,6 @@
 package dev.serverlessapp.scheduled;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * @param bucket       where the hourly reports go ({@code S3_BUCKET})
@@ -9,7 +8,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                     task; the rest follow on the next ping ({@code REPORT_CATCHUP_HOURS})
  */
 @ConfigurationProperties("reports")
-public record ReportProperties(String bucket, @DefaultValue("24") int catchupHours) {
+public record ReportProperties(String bucket, int catchupHours) {
 
     public ReportProperties {
         if (bucket == null || bucket.isBlank()) {

@@ -2,7 +2,6 @@ package dev.serverlessapp.scheduled;
 
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * @param emailQueueUrl the SQS queue email-worker reads ({@code EMAIL_QUEUE_URL})
@@ -10,7 +9,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                      user-api uses ({@code WELCOME_GRACE})
  */
 @ConfigurationProperties("welcomes")
-public record WelcomeProperties(String emailQueueUrl, @DefaultValue("PT15M") Duration grace) {
+public record WelcomeProperties(String emailQueueUrl, Duration grace) {
 
     public WelcomeProperties {
         if (emailQueueUrl == null || emailQueueUrl.isBlank()) {

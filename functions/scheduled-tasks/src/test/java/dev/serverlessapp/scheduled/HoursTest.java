@@ -2,7 +2,7 @@ package dev.serverlessapp.scheduled;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.serverlessapp.support.table.AppTable;
+import dev.serverlessapp.contract.Table;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -27,9 +27,9 @@ class HoursTest {
 
     @Test
     void bucketsMatchTheHoursTheOtherFunctionsFileUnder() {
-        // user-api and function-support file due items with AppTable.hourAtOrAfter; the job must look there.
+        // user-api and function-support file due items with Table.hourAtOrAfter; the job must look there.
         for (String instant : new String[] {"2026-11-26T23:00:00Z", "2026-11-26T23:00:00.001Z", "2026-12-31T23:59:59Z"}) {
-            assertThat(AppTable.hour(Hours.atOrAfter(at(instant)))).isEqualTo(AppTable.hourAtOrAfter(at(instant)));
+            assertThat(Table.hour(Hours.atOrAfter(at(instant)))).isEqualTo(Table.hourAtOrAfter(at(instant)));
         }
     }
 

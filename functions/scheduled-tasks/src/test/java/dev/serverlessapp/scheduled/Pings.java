@@ -1,5 +1,6 @@
 package dev.serverlessapp.scheduled;
 
+import dev.serverlessapp.contract.Events;
 import java.util.UUID;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -21,7 +22,7 @@ final class Pings {
     static WebTestClient.ResponseSpec binary(WebTestClient http, String id) {
         return http.post().uri("/")
                 .header("ce-specversion", "1.0").header("ce-id", id).header("ce-source", SOURCE)
-                .header("ce-type", HourlyJob.PING)
+                .header("ce-type", Events.PING)
                 .contentType(MediaType.APPLICATION_JSON).bodyValue(DATA)
                 .exchange();
     }
@@ -30,7 +31,7 @@ final class Pings {
     static WebTestClient.ResponseSpec traced(WebTestClient http, String id, String traceparent) {
         return http.post().uri("/")
                 .header("ce-specversion", "1.0").header("ce-id", id).header("ce-source", SOURCE)
-                .header("ce-type", HourlyJob.PING).header("ce-traceparent", traceparent)
+                .header("ce-type", Events.PING).header("ce-traceparent", traceparent)
                 .contentType(MediaType.APPLICATION_JSON).bodyValue(DATA)
                 .exchange();
     }
@@ -41,7 +42,7 @@ final class Pings {
                 .contentType(MediaType.parseMediaType("application/cloudevents+json"))
                 .bodyValue("""
                         {"specversion":"1.0","id":"%s","source":"%s","type":"%s",
-                         "datacontenttype":"application/json","data":%s}""".formatted(id, SOURCE, HourlyJob.PING, DATA))
+                         "datacontenttype":"application/json","data":%s}""".formatted(id, SOURCE, Events.PING, DATA))
                 .exchange();
     }
 }

@@ -70,7 +70,8 @@ class S3OutageTest {
     @Test
     void reportsWhileS3IsDownGet503AndAreWrittenOnTheRetry() {
         AppItems items = new AppItems(LocalBackends.shared().clients().dynamo(), TABLE);
-        items.user("lea", "Lea", Instant.parse("2031-04-01T09:10:00Z"), "SENT", null);
+        items.user("lea", "Lea", Instant.parse("2031-04-01T09:10:00Z"));
+        items.welcomeSent("lea", Instant.parse("2031-04-01T09:10:01Z"));
         clock.set(Instant.parse("2031-04-01T10:00:30Z"));
         String id = Pings.newId();
 

@@ -2,6 +2,7 @@ package dev.serverlessapp.scheduled;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.serverlessapp.contract.Events;
 import dev.serverlessapp.support.table.AppTable;
 import dev.serverlessapp.testsupport.AwsTestClients;
 import dev.serverlessapp.testsupport.Backends;
@@ -61,7 +62,7 @@ class ScheduledTasksFuzzTest {
 
     @Test
     void hostilePingsGetNoServerErrorAndRefusedOnesChangeNothing() {
-        EventFuzz.Template pings = new EventFuzz.Template(HourlyJob.PING, Pings.SOURCE, Map.of(), ScheduledTasksFuzzTest::data);
+        EventFuzz.Template pings = new EventFuzz.Template(Events.PING, Pings.SOURCE, Map.of(), ScheduledTasksFuzzTest::data);
 
         EventFuzz.Tally tally = EventFuzz.run("scheduled-tasks events", 300, 1600, port, pings,
                 () -> List.of(EventFuzz.items(dynamo, TABLE), EventFuzz.objects(s3, BUCKET), EventFuzz.messages(sqs, queueUrl)));

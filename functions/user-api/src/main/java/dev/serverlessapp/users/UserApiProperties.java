@@ -6,8 +6,6 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * @param emailQueueUrl the SQS queue for welcome mails ({@code EMAIL_QUEUE_URL})
- * @param welcomeGrace  how long a welcome may stay pending before the hourly job queues it again
- *                      ({@code WELCOME_GRACE})
  * @param claimRepairAfter how old an email claim without its user must be before a new sign-up may take
  *                      it over: the trace of a crash between the two writes, not a sign-up in flight
  * @param bodyTimeout   how long a sign-up's body may take to arrive once its headers have
@@ -16,7 +14,6 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties("users")
 public record UserApiProperties(
         String emailQueueUrl,
-        @DefaultValue("PT15M") Duration welcomeGrace,
         @DefaultValue("PT1M") Duration claimRepairAfter,
-        @DefaultValue("PT10S") Duration bodyTimeout) {
+        Duration bodyTimeout) {
 }

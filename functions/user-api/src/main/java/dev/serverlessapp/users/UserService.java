@@ -1,7 +1,6 @@
 package dev.serverlessapp.users;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.UUID;
@@ -15,13 +14,11 @@ public class UserService {
     private final UserTable users;
     private final WelcomeQueue welcomes;
     private final Clock clock;
-    private final Duration welcomeGrace;
 
-    public UserService(UserTable users, WelcomeQueue welcomes, Clock clock, UserApiProperties properties) {
+    public UserService(UserTable users, WelcomeQueue welcomes, Clock clock) {
         this.users = users;
         this.welcomes = welcomes;
         this.clock = clock;
-        this.welcomeGrace = properties.welcomeGrace();
     }
 
     /**
@@ -35,7 +32,7 @@ public class UserService {
         User candidate = new User(UUID.randomUUID().toString(), newUser.name(), newUser.email(), now.toString());
         return users.claimEmail(candidate, owner).flatMap(claim -> {
             User user = new User(claim.userId(), newUser.name(), newUser.email(), claim.created());
-            return users.put(user, Instant.parse(user.created()).plus(welcomeGrace))
+            return users.put(user)
                     .then(Mono.defer(() -> users.confirmEmail(claim)))
                     .then(Mono.defer(() -> welcomes.send(user)))
                     .thenReturn(user);

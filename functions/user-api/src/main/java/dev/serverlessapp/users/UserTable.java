@@ -5,7 +5,9 @@ import dev.serverlessapp.support.claim.ClaimHeldException;
 import dev.serverlessapp.support.claim.ClaimRequest;
 import dev.serverlessapp.support.claim.Claims;
 import dev.serverlessapp.support.problem.PermanentFailure;
-import dev.serverlessapp.support.table.AppTable;
+import dev.serverlessapp.contract.EmailClaimItem;
+import dev.serverlessapp.contract.Table;
+import dev.serverlessapp.contract.UserItem;
 import dev.serverlessapp.support.table.TableProperties;
 import java.time.Clock;
 import java.time.Duration;
@@ -33,8 +35,6 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 public class UserTable {
 
     private static final Logger log = LoggerFactory.getLogger(UserTable.class);
-    static final String PROFILE = "PROFILE";
-    static final String CLAIM = "CLAIM";
 
     private final Claims claims;
     private final DynamoDbAsyncClient dynamo;
@@ -61,11 +61,11 @@ public class UserTable {
     /** Our claim on an email: the user it is for, new or the one an earlier attempt of this sign-up chose. */
     public record EmailClaim(Claim claim) {
         String userId() {
-            return claim.string("userId");
+            return claim.string(EmailClaimItem.USER_ID);
         }
 
         String created() {
-            return claim.string("created");
+            return claim.string(EmailClaimItem.CREATED);
         }
     }
 
@@ -74,8 +74,8 @@ public class UserTable {
      * before (a retry after a timeout, a 503, a crash): that claim is ours, with the user it chose.
      */
     public Mono<EmailClaim> claimEmail(User user, String owner) {
-        ClaimRequest request = ClaimRequest.of(emailKey(user.email()), CLAIM).ownedBy(owner)
-                .with(Map.of("userId", s(user.id()), "created", s(user.created())));
+        ClaimRequest request = ClaimRequest.of(EmailClaimItem.pk(user.email()), EmailClaimItem.SK).ownedBy(owner)
+                .with(Map.of(EmailClaimItem.USER_ID, s(user.id()), EmailClaimItem.CREATED, s(user.created())));
         return claims.acquire(request).flatMap(attempt -> switch (attempt) {
             case Claims.Attempt.Acquired mine -> Mono.just(new EmailClaim(mine.claim()));
             case Claims.Attempt.Found found -> owner.equals(found.current().owner())
@@ -93,8 +93,9 @@ public class UserTable {
             // It stored the user and was only not told: nothing is left to guard.
             return Mono.just(new EmailClaim(earlier));
         }
-        ClaimRequest again = ClaimRequest.of(earlier.key().pk(), CLAIM).ownedBy(earlier.owner())
-                .with(Map.of("userId", s(earlier.string("userId")), "created", s(earlier.string("created"))));
+        ClaimRequest again = ClaimRequest.of(earlier.key().pk(), EmailClaimItem.SK).ownedBy(earlier.owner())
+                .with(Map.of(EmailClaimItem.USER_ID, s(earlier.string(EmailClaimItem.USER_ID)),
+                        EmailClaimItem.CREATED, s(earlier.string(EmailClaimItem.CREATED))));
         return claims.takeOver(earlier, again).flatMap(attempt -> switch (attempt) {
             case Claims.Attempt.Acquired mine -> Mono.just(new EmailClaim(mine.claim()));
             // Changed under us just now (another attempt of ours, or a repair): the retry sorts it out.
@@ -107,10 +108,11 @@ public class UserTable {
         if (other.isCompleted() || other.claimedAt().isAfter(clock.instant().minus(claimRepairAfter))) {
             return Mono.error(new EmailTakenException());
         }
-        return find(other.string("userId"), true)
+        return find(other.string(EmailClaimItem.USER_ID), true)
                 .flatMap(existing -> Mono.<EmailClaim>error(new EmailTakenException()))
                 .switchIfEmpty(Mono.defer(() -> {
-                    log.warn("Repairing email claim left without its user {} by an interrupted sign-up", other.string("userId"));
+                    log.warn("Repairing email claim left without its user {} by an interrupted sign-up",
+                            other.string(EmailClaimItem.USER_ID));
                     return claims.takeOver(other, request).flatMap(attempt -> switch (attempt) {
                         case Claims.Attempt.Acquired mine -> Mono.just(new EmailClaim(mine.claim()));
                         case Claims.Attempt.Found changed -> Mono.error(new EmailTakenException());
@@ -124,25 +126,20 @@ public class UserTable {
     }
 
     /**
-     * Writes the user, marked as having a welcome pending until email-worker has sent it. The
-     * indexes file it under the hour it was created (for the report) and the hour its welcome is
-     * overdue (for the hourly job's retry). Written before by an earlier attempt of the same
-     * sign-up (the id is that attempt's): then that item stands.
+     * Writes the user, filed under the hour it was created in: the hourly report counts it there, and
+     * the hourly job checks from there that its welcome went out. Written before by an earlier attempt of
+     * the same sign-up (the id is that attempt's): then that item stands. Nothing else ever writes it.
      */
-    public Mono<Void> put(User user, Instant welcomeDue) {
-        Instant created = Instant.parse(user.created());
-        Map<String, AttributeValue> item = Map.ofEntries(
-                Map.entry(AppTable.PK, s(userKey(user.id()))),
-                Map.entry(AppTable.SK, s(PROFILE)),
-                Map.entry("id", s(user.id())),
-                Map.entry("name", s(user.name())),
-                Map.entry("email", s(user.email())),
-                Map.entry("created", s(user.created())),
-                Map.entry("welcome", s("PENDING")),
-                Map.entry(AppTable.ACTIVITY_PK, s("CREATED#" + AppTable.hour(created))),
-                Map.entry(AppTable.ACTIVITY_SK, s(userKey(user.id()))),
-                Map.entry(AppTable.DUE_PK, s("WELCOME_DUE#" + AppTable.hourAtOrAfter(welcomeDue))),
-                Map.entry(AppTable.DUE_SK, s(userKey(user.id()))));
+    public Mono<Void> put(User user) {
+        Map<String, AttributeValue> item = Map.of(
+                Table.PK, s(UserItem.pk(user.id())),
+                Table.SK, s(UserItem.SK),
+                UserItem.ID, s(user.id()),
+                UserItem.NAME, s(user.name()),
+                UserItem.EMAIL, s(user.email()),
+                UserItem.CREATED, s(user.created()),
+                Table.ACTIVITY_PK, s(UserItem.createdIn(Instant.parse(user.created()))),
+                Table.ACTIVITY_SK, s(UserItem.pk(user.id())));
         return Mono.fromFuture(() -> dynamo.putItem(put -> put.tableName(table).item(item)
                         .conditionExpression("attribute_not_exists(pk)")))
                 .then()
@@ -151,19 +148,11 @@ public class UserTable {
 
     public Mono<User> find(String id, boolean consistent) {
         return Mono.fromFuture(() -> dynamo.getItem(get -> get.tableName(table).consistentRead(consistent)
-                        .key(Map.of(AppTable.PK, s(userKey(id)), AppTable.SK, s(PROFILE)))))
+                        .key(Map.of(Table.PK, s(UserItem.pk(id)), Table.SK, s(UserItem.SK)))))
                 .filter(found -> found.hasItem() && !found.item().isEmpty())
                 .map(found -> found.item())
-                .map(item -> new User(item.get("id").s(), item.get("name").s(), item.get("email").s(),
-                        item.get("created").s()));
-    }
-
-    static String userKey(String id) {
-        return "USER#" + id;
-    }
-
-    static String emailKey(String email) {
-        return "EMAIL#" + email;
+                .map(item -> new User(item.get(UserItem.ID).s(), item.get(UserItem.NAME).s(),
+                        item.get(UserItem.EMAIL).s(), item.get(UserItem.CREATED).s()));
     }
 
     private static AttributeValue s(String value) {

@@ -1,5 +1,6 @@
 package dev.serverlessapp.users;
 
+import dev.serverlessapp.contract.WelcomeMessage;
 import dev.serverlessapp.support.observability.SqsTraceAttributes;
 import dev.serverlessapp.support.observability.TraceContext;
 import java.time.Duration;
@@ -10,19 +11,11 @@ import reactor.core.publisher.Mono;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Queues the welcome mail on the email queue, in the seed's message shape plus the user's id. */
+/** Queues the welcome mail on the email queue ({@link WelcomeMessage}). */
 @Component
 public class WelcomeQueue {
 
     private static final Logger log = LoggerFactory.getLogger(WelcomeQueue.class);
-
-    /** The message email-worker reads; scheduled-tasks sends the same one when a welcome is overdue. */
-    public record WelcomeMessage(String type, String to, String subject, String body, String userId) {
-        static WelcomeMessage to(User user) {
-            return new WelcomeMessage("welcome", user.email(), "Welcome to our platform!",
-                    "Hello " + user.name() + ", welcome to our platform!", user.id());
-        }
-    }
 
     private final SqsAsyncClient sqs;
     private final JsonMapper json;
@@ -39,13 +32,13 @@ public class WelcomeQueue {
 
     /**
      * Sends the welcome; answers whether it was queued. A failure after the SDK's retries is not the
-     * caller's problem: the user is already marked as having a welcome pending, and the hourly job
-     * queues it again.
+     * caller's problem: the user is stored, its welcome is pending until email-worker sends it, and the
+     * hourly job queues it again.
      */
     static final Duration SEND_TIMEOUT = Duration.ofSeconds(5);
 
     public Mono<Boolean> send(User user) {
-        String body = json.writeValueAsString(WelcomeMessage.to(user));
+        String body = json.writeValueAsString(WelcomeMessage.to(user.id(), user.name(), user.email()));
         return traceContext.current()
                 .flatMap(trace -> Mono.fromFuture(() -> sqs.sendMessage(send -> send.queueUrl(queueUrl)
                         .messageBody(body).messageAttributes(SqsTraceAttributes.of(trace))

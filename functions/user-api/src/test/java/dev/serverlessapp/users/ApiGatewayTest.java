@@ -3,6 +3,7 @@ package dev.serverlessapp.users;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.serverlessapp.contract.Table;
 import dev.serverlessapp.support.table.AppTable;
 import dev.serverlessapp.testsupport.Backends.Service;
 import dev.serverlessapp.testsupport.LocalBackends;
@@ -279,8 +280,8 @@ class ApiGatewayTest {
 
     Map<String, AttributeValue> userItem(String id) {
         return LocalBackends.shared().clients().dynamo().getItem(get -> get.tableName(TABLE).consistentRead(true)
-                .key(Map.of(AppTable.PK, AttributeValue.fromS("USER#" + id),
-                        AppTable.SK, AttributeValue.fromS("PROFILE")))).item();
+                .key(Map.of(Table.PK, AttributeValue.fromS("USER#" + id),
+                        Table.SK, AttributeValue.fromS("PROFILE")))).item();
     }
 
     long usersWithEmail(String email) {

@@ -1,5 +1,6 @@
 package dev.serverlessapp.users;
 
+import dev.serverlessapp.contract.Table;
 import dev.serverlessapp.support.table.AppTable;
 import dev.serverlessapp.testsupport.Backends.Service;
 import dev.serverlessapp.testsupport.HoldingProxy;
@@ -73,6 +74,6 @@ final class StalledDynamo {
 
     private Map<String, AttributeValue> item(String pk, String sk) {
         return BACKENDS.clients().dynamo().getItem(get -> get.tableName(table).consistentRead(true)
-                .key(Map.of(AppTable.PK, AttributeValue.fromS(pk), AppTable.SK, AttributeValue.fromS(sk)))).item();
+                .key(Map.of(Table.PK, AttributeValue.fromS(pk), Table.SK, AttributeValue.fromS(sk)))).item();
     }
 }

@@ -1,5 +1,7 @@
 package dev.serverlessapp.workloads;
 
+import dev.serverlessapp.contract.EmailQueue;
+import dev.serverlessapp.contract.Events;
 import dev.serverlessapp.testsupport.TokenIssuer;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -11,11 +13,6 @@ import java.util.UUID;
 
 /** The workload of every function, following the event contracts in README. */
 public final class Workloads {
-
-    public static final String SQS_EVENT = "dev.knative.eventing.aws-sqs";
-    public static final String SQS_SOURCE = "dev.knative.eventing.aws-sqs-source";
-    /** What Knative's SQS connector sets for every queue (sqs-connector's SqsSourceConnectorTest); no extension. */
-    public static final String SQS_SUBJECT = "aws-sqs-source";
 
     private Workloads() {
     }
@@ -75,9 +72,9 @@ public final class Workloads {
 
         public HttpRequest request(URI base, Fixtures fixtures, String run, int n) {
             String body = """
-                    {"type":"welcome","to":"bench-%s-%d@example.com","subject":"Welcome","body":"Hello and welcome.","userId":"%s"}"""
-                    .formatted(run, n, UUID.randomUUID());
-            return Workload.event(base, SQS_EVENT, SQS_SOURCE, run + "-" + n, Map.of("subject", SQS_SUBJECT))
+                    {"type":"%s","to":"bench-%s-%d@example.com","subject":"Welcome","body":"Hello and welcome.","userId":"%s"}"""
+                    .formatted(EmailQueue.WELCOME, run, n, UUID.randomUUID());
+            return Workload.event(base, Events.SQS, Events.SQS_SOURCE, run + "-" + n, Map.of("subject", Events.SQS_SUBJECT))
                     .POST(BodyPublishers.ofString(body)).build();
         }
     }
@@ -100,7 +97,7 @@ public final class Workloads {
                     "s3":{"s3SchemaVersion":"1.0","configurationId":"uploads","bucket":{"name":"%s"},
                     "object":{"key":"%s","size":%d,"eTag":"%s","sequencer":"0055AED6DCD90281E5"}}}]}"""
                     .formatted(upload.bucket(), upload.key(), upload.size(), upload.eTag());
-            return Workload.event(base, SQS_EVENT, SQS_SOURCE, run + "-" + n, Map.of("subject", SQS_SUBJECT))
+            return Workload.event(base, Events.SQS, Events.SQS_SOURCE, run + "-" + n, Map.of("subject", Events.SQS_SUBJECT))
                     .POST(BodyPublishers.ofString(body)).build();
         }
     }
@@ -121,8 +118,7 @@ public final class Workloads {
         }
 
         public HttpRequest request(URI base, Fixtures fixtures, String run, int n) {
-            return Workload.event(base, "dev.knative.sources.ping",
-                            "/apis/v1/namespaces/serverless-app/pingsources/hourly", run + "-" + n, Map.of())
+            return Workload.event(base, Events.PING, Events.pingSource("serverless-app", "hourly"), run + "-" + n, Map.of())
                     .POST(BodyPublishers.ofString("{\"job\":\"hourly\"}")).build();
         }
     }

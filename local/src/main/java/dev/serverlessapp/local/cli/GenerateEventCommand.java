@@ -1,6 +1,7 @@
 package dev.serverlessapp.local.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.serverlessapp.contract.EmailQueue;
 import dev.serverlessapp.local.routing.HttpEvents;
 import dev.serverlessapp.local.sources.BucketNotifications;
 import dev.serverlessapp.local.sources.PingSources;
@@ -68,10 +69,10 @@ final class GenerateEventCommand implements Callable<Integer> {
     CloudEvent event() {
         return switch (kind) {
             // Built as JSON, not formatted into it: any --to stays one JSON string (a poison address included).
-            case welcome -> SqsSource.event(JSON.createObjectNode().put("type", "welcome").put("to", to)
+            case welcome -> SqsSource.event(JSON.createObjectNode().put("type", EmailQueue.WELCOME).put("to", to)
                     .put("subject", "Welcome!").put("body", "Hello and welcome.")
                     .put("userId", UUID.randomUUID().toString()).toString());
-            case notification -> SqsSource.event(JSON.createObjectNode().put("type", "notification").put("to", to)
+            case notification -> SqsSource.event(JSON.createObjectNode().put("type", EmailQueue.NOTIFICATION).put("to", to)
                     .put("subject", "Notice").put("body", "Something happened.").toString());
             case s3 -> SqsSource.event(BucketNotifications.notification(bucket, "us-east-1", key, size,
                     "d41d8cd98f00b204e9800998ecf8427e", System.currentTimeMillis()));

@@ -1,5 +1,6 @@
 package dev.serverlessapp.local.routing;
 
+import dev.serverlessapp.contract.KnativeRetries;
 import io.cloudevents.CloudEvent;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.net.URI;
@@ -42,10 +43,10 @@ public final class Dispatcher {
     private Mono<Outcome> attempt(HttpEvents.Message message, URI target, DeliveryPolicy policy, int attempt) {
         return post(message, target, policy)
                 .flatMap(answer -> {
-                    if (answer.status() != null && Retries.isSuccess(answer.status())) {
+                    if (answer.status() != null && KnativeRetries.isSuccess(answer.status())) {
                         return Mono.just((Outcome) new Outcome.Delivered(reply(answer, target)));
                     }
-                    boolean retryable = answer.status() == null || Retries.isRetryable(answer.status());
+                    boolean retryable = answer.status() == null || KnativeRetries.isRetried(answer.status());
                     if (retryable && attempt <= policy.retry()) {
                         log.info("{} answered {}: retry {} of {} in {}", target, describe(answer), attempt,
                                 policy.retry(), policy.delayBefore(attempt));

@@ -2,6 +2,7 @@ package dev.serverlessapp.local.sources;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.serverlessapp.contract.BucketLayout;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -90,9 +91,12 @@ public final class BucketNotifications implements AutoCloseable {
         return object.eTag() != null ? object.eTag() : object.size() + "@" + object.lastModified();
     }
 
-    /** The bucket's objects; S3Proxy's file store also lists its folders ("a/b/"), which S3 would not. */
+    /**
+     * The bucket's uploads, as the chart's notification filter announces them (outputs and reports never);
+     * S3Proxy's file store also lists its folders ("a/b/"), which S3 would not.
+     */
     private Flux<S3Object> list() {
-        return Flux.from(s3.listObjectsV2Paginator(r -> r.bucket(bucket)).contents())
+        return Flux.from(s3.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(BucketLayout.UPLOADS)).contents())
                 .filter(o -> !o.key().endsWith("/"));
     }
 

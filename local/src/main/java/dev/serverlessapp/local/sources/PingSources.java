@@ -1,5 +1,7 @@
 package dev.serverlessapp.local.sources;
 
+import dev.serverlessapp.contract.Events;
+import dev.serverlessapp.deploy.upstream.KnativeCron;
 import dev.serverlessapp.local.routing.DeliveryPolicy;
 import dev.serverlessapp.local.routing.Backoff;
 import dev.serverlessapp.local.routing.Dispatcher;
@@ -30,7 +32,7 @@ public final class PingSources implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(PingSources.class);
 
-    private record Ping(PingSource source, PingSchedule schedule, URI sink) {
+    private record Ping(PingSource source, KnativeCron.Schedule schedule, URI sink) {
     }
 
     private final String namespace;
@@ -46,7 +48,7 @@ public final class PingSources implements AutoCloseable {
         this.clock = clock;
         for (PingSource source : sources) {
             String name = source.getMetadata().getName();
-            PingSchedule schedule = PingSchedule.parse(name, source.getSpec().getSchedule(), source.getSpec().getTimezone());
+            KnativeCron.Schedule schedule = KnativeCron.schedule(name, source.getSpec().getSchedule(), source.getSpec().getTimezone());
             pings.put(name, new Ping(source, schedule, sinkOf.apply(name)));
         }
     }
@@ -94,8 +96,8 @@ public final class PingSources implements AutoCloseable {
         var spec = source.getSpec();
         CloudEventBuilder builder = CloudEventBuilder.v1()
                 .withId(UUID.randomUUID().toString())
-                .withType("dev.knative.sources.ping")
-                .withSource(URI.create("/apis/v1/namespaces/" + namespace + "/pingsources/" + source.getMetadata().getName()))
+                .withType(Events.PING)
+                .withSource(URI.create(Events.pingSource(namespace, source.getMetadata().getName())))
                 .withTime(now.toOffsetDateTime());
         if (spec.getDataBase64() != null && !spec.getDataBase64().isBlank()) {
             builder.withData(contentType(spec.getContentType()), Base64.getDecoder().decode(spec.getDataBase64()));

@@ -1,5 +1,6 @@
 package dev.serverlessapp.local.sources;
 
+import dev.serverlessapp.contract.Events;
 import dev.serverlessapp.local.routing.Backoff;
 import dev.serverlessapp.local.routing.DeliveryPolicy;
 import dev.serverlessapp.local.routing.Dispatcher;
@@ -34,9 +35,9 @@ public final class SqsSource implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(SqsSource.class);
 
-    public static final String TYPE = "dev.knative.eventing.aws-sqs";
-    public static final String SOURCE = "dev.knative.eventing.aws-sqs-source";
-    public static final String SUBJECT = "aws-sqs-source";
+    public static final String TYPE = Events.SQS;
+    public static final String SOURCE = Events.SQS_SOURCE;
+    public static final String SUBJECT = Events.SQS_SUBJECT;
     /** The connector's route sets these, whatever the IntegrationSource says. */
     static final int WAIT_TIME_SECONDS = 5;
     static final int VISIBILITY_TIMEOUT_SECONDS = 10;

@@ -1,6 +1,7 @@
 package dev.serverlessapp.support.claim;
 
-import dev.serverlessapp.support.table.AppTable;
+import dev.serverlessapp.contract.ClaimStatus;
+import dev.serverlessapp.contract.Table;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -18,29 +19,13 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * @param leaseUntil a holder that stops renewing loses the claim after this; null = it never lapses
  * @param claimedAt  when this holding began
  */
-public record Claim(Key key, Status status, String owner, String token, Instant leaseUntil, Instant claimedAt,
+public record Claim(Key key, ClaimStatus status, String owner, String token, Instant leaseUntil, Instant claimedAt,
         Map<String, AttributeValue> attributes) {
-
-    public enum Status {
-        IN_PROGRESS, COMPLETED;
-
-        /**
-         * Items written before the claim mechanism read as finished work: an email claim without a
-         * status, or a welcome marked {@code SENT}; a welcome {@code SENDING} reads as in progress.
-         */
-        static Status of(String stored) {
-            return switch (stored == null ? "SENT" : stored) {
-                case "SENT" -> COMPLETED;
-                case "SENDING" -> IN_PROGRESS;
-                default -> valueOf(stored);
-            };
-        }
-    }
 
     /** The item's key in the app table. */
     public record Key(String pk, String sk) {
         Map<String, AttributeValue> asItemKey() {
-            return Map.of(AppTable.PK, AttributeValue.fromS(pk), AppTable.SK, AttributeValue.fromS(sk));
+            return Map.of(Table.PK, AttributeValue.fromS(pk), Table.SK, AttributeValue.fromS(sk));
         }
     }
 
@@ -50,16 +35,16 @@ public record Claim(Key key, Status status, String owner, String token, Instant 
     static final String LEASE_UNTIL = "leaseUntil";
     static final String CLAIMED_AT = "claimedAt";
     /** What the mechanism writes itself; everything else is the item's own. */
-    static final Set<String> OWN = Set.of(AppTable.PK, AppTable.SK, STATUS, OWNER, TOKEN, LEASE_UNTIL, CLAIMED_AT,
-            AppTable.EXPIRES_AT, AppTable.DUE_PK, AppTable.DUE_SK);
+    static final Set<String> OWN = Set.of(Table.PK, Table.SK, STATUS, OWNER, TOKEN, LEASE_UNTIL, CLAIMED_AT,
+            Table.EXPIRES_AT, Table.DUE_PK, Table.DUE_SK);
 
     public boolean isCompleted() {
-        return status == Status.COMPLETED;
+        return status == ClaimStatus.COMPLETED;
     }
 
     /** In progress, but its holder stopped renewing: the next claim takes it over. */
     public boolean hasLapsed(Instant now) {
-        return status == Status.IN_PROGRESS && leaseUntil != null && leaseUntil.isBefore(now);
+        return status == ClaimStatus.IN_PROGRESS && leaseUntil != null && leaseUntil.isBefore(now);
     }
 
     public String string(String attribute) {
@@ -70,8 +55,8 @@ public record Claim(Key key, Status status, String owner, String token, Instant 
     static Claim of(Map<String, AttributeValue> item) {
         Map<String, AttributeValue> own = new HashMap<>(item);
         own.keySet().removeAll(OWN);
-        return new Claim(new Key(item.get(AppTable.PK).s(), item.get(AppTable.SK).s()),
-                Status.of(text(item, STATUS)),
+        return new Claim(new Key(item.get(Table.PK).s(), item.get(Table.SK).s()),
+                ClaimStatus.of(text(item, STATUS)),
                 text(item, OWNER), text(item, TOKEN),
                 item.containsKey(LEASE_UNTIL) ? Instant.ofEpochMilli(Long.parseLong(item.get(LEASE_UNTIL).n())) : null,
                 item.containsKey(CLAIMED_AT) ? Instant.parse(item.get(CLAIMED_AT).s()) : null,

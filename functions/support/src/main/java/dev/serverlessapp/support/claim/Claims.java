@@ -6,7 +6,8 @@ import static dev.serverlessapp.support.claim.Claim.OWNER;
 import static dev.serverlessapp.support.claim.Claim.STATUS;
 import static dev.serverlessapp.support.claim.Claim.TOKEN;
 
-import dev.serverlessapp.support.table.AppTable;
+import dev.serverlessapp.contract.ClaimStatus;
+import dev.serverlessapp.contract.Table;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -79,7 +80,7 @@ public class Claims {
         return put(request, now, "attribute_not_exists(pk) OR #expiresAt < :nowSeconds"
                         + " OR (#status = :inProgress AND #leaseUntil < :nowMillis)",
                 Map.of(":nowSeconds", n(now.getEpochSecond()), ":nowMillis", n(now.toEpochMilli()),
-                        ":inProgress", s(Claim.Status.IN_PROGRESS.name())));
+                        ":inProgress", s(ClaimStatus.IN_PROGRESS.name())));
     }
 
     /**
@@ -127,7 +128,7 @@ public class Claims {
                         .conditionExpression("#token = :token AND #status = :inProgress")
                         .expressionAttributeNames(Map.of("#leaseUntil", LEASE_UNTIL, "#token", TOKEN, "#status", STATUS))
                         .expressionAttributeValues(Map.of(":until", n(until.toEpochMilli()), ":token", s(mine.token()),
-                                ":inProgress", s(Claim.Status.IN_PROGRESS.name())))))
+                                ":inProgress", s(ClaimStatus.IN_PROGRESS.name())))))
                 .then()
                 .onErrorMap(ConditionalCheckFailedException.class, lost -> new ClaimLostException());
     }
@@ -138,8 +139,8 @@ public class Claims {
      */
     public Mono<Claim> complete(Claim mine, Map<String, AttributeValue> result) {
         Map<String, String> names = new HashMap<>(Map.of("#status", STATUS, "#token", TOKEN, "#leaseUntil", LEASE_UNTIL));
-        Map<String, AttributeValue> values = new HashMap<>(Map.of(":completed", s(Claim.Status.COMPLETED.name()),
-                ":token", s(mine.token()), ":inProgress", s(Claim.Status.IN_PROGRESS.name())));
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":completed", s(ClaimStatus.COMPLETED.name()),
+                ":token", s(mine.token()), ":inProgress", s(ClaimStatus.IN_PROGRESS.name())));
         StringBuilder set = new StringBuilder("SET #status = :completed");
         int i = 0;
         for (var attribute : result.entrySet()) {
@@ -169,7 +170,7 @@ public class Claims {
                         .conditionExpression("#token = :token AND #status = :inProgress")
                         .expressionAttributeNames(Map.of("#token", TOKEN, "#status", STATUS))
                         .expressionAttributeValues(Map.of(":token", s(mine.token()),
-                                ":inProgress", s(Claim.Status.IN_PROGRESS.name())))))
+                                ":inProgress", s(ClaimStatus.IN_PROGRESS.name())))))
                 .then()
                 .onErrorResume(error -> {
                     log.info("Claim {} not released ({}); {}", mine.key(), error.getClass().getSimpleName(),
@@ -185,7 +186,7 @@ public class Claims {
     private static Map<String, AttributeValue> item(ClaimRequest request, Instant now) {
         Map<String, AttributeValue> item = new HashMap<>(request.attributes());
         item.putAll(request.key().asItemKey());
-        item.put(STATUS, s(Claim.Status.IN_PROGRESS.name()));
+        item.put(STATUS, s(ClaimStatus.IN_PROGRESS.name()));
         item.put(TOKEN, s(UUID.randomUUID().toString()));
         item.put(CLAIMED_AT, s(now.toString()));
         if (request.owner() != null) {
@@ -196,9 +197,9 @@ public class Claims {
         }
         if (request.keepFor() != null) {
             Instant expiresAt = now.plus(request.keepFor());
-            item.put(AppTable.EXPIRES_AT, n(expiresAt.getEpochSecond()));
-            item.put(AppTable.DUE_PK, s("EXPIRES#" + AppTable.hourAtOrAfter(expiresAt)));
-            item.put(AppTable.DUE_SK, s(request.key().pk()));
+            item.put(Table.EXPIRES_AT, n(expiresAt.getEpochSecond()));
+            item.put(Table.DUE_PK, s(Table.expiringBy(expiresAt)));
+            item.put(Table.DUE_SK, s(request.key().pk()));
         }
         return item;
     }
@@ -206,7 +207,7 @@ public class Claims {
     /** The attribute names a condition uses, all through placeholders (status is a reserved word). */
     private static Map<String, String> names(String condition) {
         Map<String, String> names = new HashMap<>();
-        for (String name : new String[] {STATUS, TOKEN, LEASE_UNTIL, AppTable.EXPIRES_AT}) {
+        for (String name : new String[] {STATUS, TOKEN, LEASE_UNTIL, Table.EXPIRES_AT}) {
             if (condition.contains("#" + name)) {
                 names.put("#" + name, name);
             }

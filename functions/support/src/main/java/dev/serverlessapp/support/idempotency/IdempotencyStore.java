@@ -1,5 +1,6 @@
 package dev.serverlessapp.support.idempotency;
 
+import dev.serverlessapp.contract.IdempotencyItem;
 import dev.serverlessapp.support.claim.Claim;
 import dev.serverlessapp.support.claim.ClaimHeldException;
 import dev.serverlessapp.support.claim.ClaimRequest;
@@ -25,8 +26,6 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  */
 public class IdempotencyStore {
 
-    static final String SK = "IDEMPOTENCY";
-
     private final Claims claims;
     private final Duration lease;
 
@@ -49,23 +48,24 @@ public class IdempotencyStore {
          * their owner), so that a retry of the request recognises them as its own.
          */
         public String id() {
-            return "IDEMPOTENCY#" + sha256(scope + "\n" + value);
+            return IdempotencyItem.pk(sha256(scope + "\n" + value));
         }
     }
 
     /** Runs the action unless the key has been seen; then answers what the first run answered. */
     public Mono<String> once(Key key, Duration keepFor, Supplier<Mono<String>> action) {
-        ClaimRequest request = ClaimRequest.of(key.id(), SK).leasedFor(lease).keptFor(keepFor)
-                .with(Map.of("scope", s(key.scope()), "key", s(key.value()), "fingerprint", s(key.fingerprint())));
+        ClaimRequest request = ClaimRequest.of(key.id(), IdempotencyItem.SK).leasedFor(lease).keptFor(keepFor)
+                .with(Map.of(IdempotencyItem.SCOPE, s(key.scope()), IdempotencyItem.KEY, s(key.value()),
+                        IdempotencyItem.FINGERPRINT, s(key.fingerprint())));
         return claims.once(request, found -> refuseOtherPayload(found, key),
-                        claim -> action.get().map(result -> Map.of("result", s(result))))
-                .map(done -> done.string("result"))
+                        claim -> action.get().map(result -> Map.of(IdempotencyItem.RESULT, s(result))))
+                .map(done -> done.string(IdempotencyItem.RESULT))
                 .onErrorMap(ClaimHeldException.class, held -> new ClaimHeldException(
                         "A request with the same " + key.scope() + " key", held.retryAfter()));
     }
 
     private static void refuseOtherPayload(Claim found, Key key) {
-        if (!key.fingerprint().equals(found.string("fingerprint"))) {
+        if (!key.fingerprint().equals(found.string(IdempotencyItem.FINGERPRINT))) {
             throw new IdempotencyKeyReusedException(key);
         }
     }

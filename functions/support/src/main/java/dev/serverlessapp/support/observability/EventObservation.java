@@ -1,5 +1,6 @@
 package dev.serverlessapp.support.observability;
 
+import dev.serverlessapp.contract.KnativeRetries;
 import io.cloudevents.CloudEvent;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
@@ -44,13 +45,12 @@ public final class EventObservation {
             return tag;
         }
 
-        /** Knative retries 5xx, 404, 408, 409 and 429; any other 4xx goes to the dead-letter sink. */
+        /** What Knative does with the event after this answer ({@link KnativeRetries}). */
         public static Outcome of(HttpStatusCode status) {
-            int code = status.value();
-            if (status.is2xxSuccessful()) {
+            if (KnativeRetries.isSuccess(status.value())) {
                 return SUCCESS;
             }
-            if (status.is5xxServerError() || code == 404 || code == 408 || code == 409 || code == 429) {
+            if (KnativeRetries.isRetried(status.value())) {
                 return RETRIED;
             }
             return DEAD_LETTERED;

@@ -18,7 +18,8 @@ import software.amazon.awssdk.awscore.exception.AwsServiceException;
 
 /**
  * The one place that maps an error to its RFC 9457 answer. The 4xx/5xx split is the contract with
- * Knative: 4xx (other than 404, 408, 409, 429) goes to the dead-letter sink, 5xx is retried.
+ * Knative ({@link dev.serverlessapp.contract.KnativeRetries}): a 4xx it does not retry goes to the dead-letter
+ * sink at once, a 5xx is retried.
  */
 public final class Problems {
 

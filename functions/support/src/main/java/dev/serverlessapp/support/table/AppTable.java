@@ -1,9 +1,14 @@
 package dev.serverlessapp.support.table;
 
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
+import static dev.serverlessapp.contract.Table.ACTIVITY_INDEX;
+import static dev.serverlessapp.contract.Table.ACTIVITY_PK;
+import static dev.serverlessapp.contract.Table.ACTIVITY_SK;
+import static dev.serverlessapp.contract.Table.DUE_INDEX;
+import static dev.serverlessapp.contract.Table.DUE_PK;
+import static dev.serverlessapp.contract.Table.DUE_SK;
+import static dev.serverlessapp.contract.Table.PK;
+import static dev.serverlessapp.contract.Table.SK;
+
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
@@ -15,47 +20,12 @@ import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
 /**
- * The layout of the one DynamoDB table all functions share (README, "Table layout"). Items are keyed
- * by {@code pk}/{@code sk}. Two sparse indexes file items under an hour, so the hourly job reads only
- * that hour's items and never scans the table:
- * <ul>
- *   <li>{@code activity} ({@code gsi1pk}, {@code gsi1sk}): what happened in an hour, e.g.
- *       {@code CREATED#2026-11-26T23};</li>
- *   <li>{@code due} ({@code gsi2pk}, {@code gsi2sk}): what falls due in an hour, e.g.
- *       {@code EXPIRES#2026-11-27T00} or {@code WELCOME_DUE#2026-11-27T00}.</li>
- * </ul>
- * {@code expiresAt} (epoch seconds) is the table's TTL attribute.
+ * The app table as DynamoDB creates it: the keys and indexes of {@link dev.serverlessapp.contract.Table}
+ * (README, "The app table"), on demand. The chart's ACK Table provisions the same (helm's ProvisioningTest).
  */
 public final class AppTable {
 
-    public static final String PK = "pk";
-    public static final String SK = "sk";
-    public static final String ACTIVITY_INDEX = "activity";
-    public static final String ACTIVITY_PK = "gsi1pk";
-    public static final String ACTIVITY_SK = "gsi1sk";
-    public static final String DUE_INDEX = "due";
-    public static final String DUE_PK = "gsi2pk";
-    public static final String DUE_SK = "gsi2sk";
-    public static final String EXPIRES_AT = "expiresAt";
-
-    private static final DateTimeFormatter HOUR = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH").withZone(ZoneOffset.UTC);
-
     private AppTable() {
-    }
-
-    /** The UTC hour an instant falls in, as used in index keys: {@code 2026-11-26T23}. */
-    public static String hour(Instant instant) {
-        return HOUR.format(instant.truncatedTo(ChronoUnit.HOURS));
-    }
-
-    /** The first hour that starts at or after the instant: what falls due "by" then. */
-    public static String hourAtOrAfter(Instant instant) {
-        Instant start = instant.truncatedTo(ChronoUnit.HOURS);
-        return hour(start.equals(instant) ? start : start.plus(1, ChronoUnit.HOURS));
-    }
-
-    public static Instant parseHour(String hour) {
-        return Instant.parse(hour + ":00:00Z");
     }
 
     public static CreateTableRequest createTableRequest(String tableName) {

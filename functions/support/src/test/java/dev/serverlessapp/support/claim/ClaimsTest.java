@@ -3,7 +3,8 @@ package dev.serverlessapp.support.claim;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.serverlessapp.support.table.AppTable;
+import dev.serverlessapp.contract.ClaimStatus;
+import dev.serverlessapp.contract.Table;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
@@ -26,7 +27,7 @@ class ClaimsTest {
                 .with(Map.of("userId", s("u-1")));
 
         Claim done = claims.once(request, found -> { }, mine -> Mono.just(Map.of("outcome", s("sent"),
-                AppTable.ACTIVITY_PK, s("SENT#2026-01-01T00")))).block(WAIT);
+                Table.ACTIVITY_PK, s("SENT#2026-01-01T00")))).block(WAIT);
 
         assertThat(done.isCompleted()).isTrue();
         assertThat(done.owner()).isEqualTo("request-1");
@@ -34,8 +35,8 @@ class ClaimsTest {
         assertThat(done.string("outcome")).isEqualTo("sent");
         Map<String, AttributeValue> item = TABLE.item(pk, "ONCE");
         assertThat(item).containsEntry("status", s("COMPLETED")).containsEntry("userId", s("u-1"))
-                .containsEntry(AppTable.ACTIVITY_PK, s("SENT#2026-01-01T00"))
-                .doesNotContainKeys(AppTable.EXPIRES_AT, AppTable.DUE_PK, "leaseUntil");
+                .containsEntry(Table.ACTIVITY_PK, s("SENT#2026-01-01T00"))
+                .doesNotContainKeys(Table.EXPIRES_AT, Table.DUE_PK, "leaseUntil");
     }
 
     @Test
@@ -45,8 +46,8 @@ class ClaimsTest {
 
         Map<String, AttributeValue> item = TABLE.item(pk, "ONCE");
         long expiresAt = TABLE.clock.instant().plus(Duration.ofHours(24)).getEpochSecond();
-        assertThat(item.get(AppTable.EXPIRES_AT).n()).isEqualTo(Long.toString(expiresAt));
-        assertThat(item.get(AppTable.DUE_PK).s()).startsWith("EXPIRES#");
+        assertThat(item.get(Table.EXPIRES_AT).n()).isEqualTo(Long.toString(expiresAt));
+        assertThat(item.get(Table.DUE_PK).s()).startsWith("EXPIRES#");
         assertThat(Long.parseLong(item.get("leaseUntil").n()))
                 .isEqualTo(TABLE.clock.instant().plusSeconds(6).toEpochMilli());
     }
@@ -61,7 +62,7 @@ class ClaimsTest {
         assertThat(second).isInstanceOfSatisfying(Claims.Attempt.Found.class, found -> {
             assertThat(found.current().owner()).isEqualTo("first");
             assertThat(found.current().string("userId")).isEqualTo("u-1");
-            assertThat(found.current().status()).isEqualTo(Claim.Status.IN_PROGRESS);
+            assertThat(found.current().status()).isEqualTo(ClaimStatus.IN_PROGRESS);
         });
     }
 
@@ -113,9 +114,9 @@ class ClaimsTest {
     /** A local data folder or table from before the claim mechanism still reads, as finished work. */
     @Test
     void itemsWrittenBeforeTheClaimMechanismReadAsCompleted() {
-        TABLE.put(Map.of(AppTable.PK, s(pk), AppTable.SK, s("CLAIM"), "userId", s("u-0"),
+        TABLE.put(Map.of(Table.PK, s(pk), Table.SK, s("CLAIM"), "userId", s("u-0"),
                 "claimedAt", s("2026-01-01T00:00:00Z")));
-        TABLE.put(Map.of(AppTable.PK, s(pk), AppTable.SK, s("WELCOME"), "status", s("SENT")));
+        TABLE.put(Map.of(Table.PK, s(pk), Table.SK, s("WELCOME"), "status", s("SENT")));
 
         assertThat(claims.read(new Claim.Key(pk, "CLAIM")).block(WAIT)).hasValueSatisfying(claim ->
                 assertThat(claim.isCompleted()).isTrue());

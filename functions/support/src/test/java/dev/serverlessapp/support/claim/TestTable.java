@@ -1,5 +1,6 @@
 package dev.serverlessapp.support.claim;
 
+import dev.serverlessapp.contract.Table;
 import dev.serverlessapp.support.table.AppTable;
 import dev.serverlessapp.testsupport.Backends;
 import dev.serverlessapp.testsupport.LocalBackends;
@@ -35,7 +36,7 @@ public final class TestTable {
 
     public Map<String, AttributeValue> item(String pk, String sk) {
         return LocalBackends.shared().clients().dynamo().getItem(get -> get.tableName(name).consistentRead(true)
-                .key(Map.of(AppTable.PK, AttributeValue.fromS(pk), AppTable.SK, AttributeValue.fromS(sk)))).item();
+                .key(Map.of(Table.PK, AttributeValue.fromS(pk), Table.SK, AttributeValue.fromS(sk)))).item();
     }
 
     public void put(Map<String, AttributeValue> item) {

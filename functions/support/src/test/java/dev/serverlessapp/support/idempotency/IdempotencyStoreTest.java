@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.serverlessapp.support.claim.CountingDynamo;
 import dev.serverlessapp.support.claim.TestTable;
-import dev.serverlessapp.support.table.AppTable;
+import dev.serverlessapp.contract.Table;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -101,11 +101,11 @@ class IdempotencyStoreTest {
     void theClaimOfARunThatDiedIsTakenOverWithinItsLease() {
         // What a run leaves when its process is killed: in progress, its lease running out in a second.
         Instant now = Instant.now();
-        TABLE.put(Map.of(AppTable.PK, s(pk()), AppTable.SK, s("IDEMPOTENCY"),
+        TABLE.put(Map.of(Table.PK, s(pk()), Table.SK, s("IDEMPOTENCY"),
                 "scope", s("test"), "key", s(key.value()), "fingerprint", s("payload"),
                 "status", s("IN_PROGRESS"), "token", s("killed-run"), "claimedAt", s(now.toString()),
                 "leaseUntil", n(now.plusSeconds(1).toEpochMilli()),
-                AppTable.EXPIRES_AT, n(now.plus(KEEP).getEpochSecond())));
+                Table.EXPIRES_AT, n(now.plus(KEEP).getEpochSecond())));
 
         String answer = store(Duration.ofSeconds(6), Clock.systemUTC())
                 .once(key, KEEP, () -> Mono.just("done by the retry")).block(Duration.ofSeconds(15));

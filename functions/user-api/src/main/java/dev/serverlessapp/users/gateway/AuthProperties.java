@@ -1,10 +1,9 @@
 package dev.serverlessapp.users.gateway;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * Who may call the users API (application.yaml binds the environment variables).
+ * Who may call the users API (application.yaml binds the environment variables, with their defaults).
  *
  * @param enabled      {@code AUTH_ENABLED}: off only when the ingress already checks tokens
  * @param issuerUri    {@code AUTH_ISSUER_URI}: the OIDC issuer; tokens must name it in {@code iss}, and
@@ -16,12 +15,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  */
 @ConfigurationProperties("users.auth")
 public record AuthProperties(
-        @DefaultValue("true") boolean enabled,
+        boolean enabled,
         String issuerUri,
         String jwkSetUri,
         String audience,
-        @DefaultValue("true") boolean publicSignUp,
-        @DefaultValue("users:read") String readScope) {
+        boolean publicSignUp,
+        String readScope) {
 
     public AuthProperties {
         // An unset variable binds as an empty string.

@@ -3,10 +3,9 @@ package dev.serverlessapp.users.gateway;
 import java.time.Duration;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * A token bucket per client, in each pod (application.yaml binds the environment variables).
+ * A token bucket per client, in each pod (application.yaml binds the environment variables, with their defaults).
  *
  * @param enabled        {@code RATE_LIMIT_ENABLED}: off when the ingress limits instead
  * @param rate           {@code RATE_LIMIT_RATE}: requests a client regains per period
@@ -20,12 +19,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  */
 @ConfigurationProperties("users.rate-limit")
 public record RateLimitProperties(
-        @DefaultValue("true") boolean enabled,
-        @DefaultValue("10") long rate,
-        @DefaultValue("PT1S") Duration period,
-        @DefaultValue("20") long burst,
-        @DefaultValue("10000") long maxClients,
-        @DefaultValue({"127.0.0.1/32", "::1/128"}) List<String> trustedProxies) {
+        boolean enabled,
+        long rate,
+        Duration period,
+        long burst,
+        long maxClients,
+        List<String> trustedProxies) {
 
     public RateLimitProperties {
         if (rate < 1 || burst < 1 || period.isNegative() || period.isZero()) {
