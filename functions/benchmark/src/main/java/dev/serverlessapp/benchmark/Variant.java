@@ -31,7 +31,7 @@ enum Variant {
     /** The functions' memory limit in the chart (values.yaml, resources.limits.memory). */
     static final String CONTAINER_MEMORY = "-XX:MaxRAM=512m";
 
-    /** The JVM flags of Jib's default entrypoint before this work (the root pom's jvmFlags). */
+    /** The JVM flags of Jib's default entrypoint before this work (the root pom's former Jib jvmFlags). */
     static final List<String> JIB_DEFAULT_FLAGS = List.of("-XX:MaxRAMPercentage=75", "-XX:InitialRAMPercentage=50",
             "-XX:+ExitOnOutOfMemoryError", "-XX:-UsePerfData");
 

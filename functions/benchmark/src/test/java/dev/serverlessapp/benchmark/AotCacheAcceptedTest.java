@@ -78,7 +78,7 @@ class AotCacheAcceptedTest {
     void imageBaseIsTheJdkBuildThatTrainsTheCache() {
         Runtime.Version jdk = Runtime.version();
         String tag = jdk.feature() + "." + jdk.interim() + "." + jdk.update() + "_" + jdk.build().orElseThrow();
-        assertThat(System.getProperty("image.base")).as("image.base in functions/pom.xml")
+        assertThat(System.getProperty("image.base")).as("image.base in the root pom.xml")
                 .isEqualTo("eclipse-temurin:" + tag + "-jdk");
     }
 }
