@@ -65,11 +65,11 @@ final class IngressServer implements AutoCloseable {
             return problem(response, HttpResponseStatus.NOT_FOUND, "No broker at " + request.uri()
                     + "; brokers: " + brokers.keySet().stream().map(this::brokerUrl).toList());
         }
-        return readEvent(request, response, event -> {
-            // Accepted first, delivered afterwards: the sender never waits on subscribers, as with Knative.
-            broker.publish(event).subscribe();
-            return response.status(HttpResponseStatus.ACCEPTED).send();
-        });
+        // Accepted (kept) first, delivered afterwards: the sender never waits on subscribers, as with Knative.
+        return readEvent(request, response, event -> broker.accept(event)
+                .then(Mono.defer(() -> response.status(HttpResponseStatus.ACCEPTED).send().then()))
+                .onErrorResume(e -> problem(response, HttpResponseStatus.SERVICE_UNAVAILABLE,
+                        "The event could not be kept: " + e.getMessage())));
     }
 
     private Mono<Void> sink(HttpServerRequest request, HttpServerResponse response) {

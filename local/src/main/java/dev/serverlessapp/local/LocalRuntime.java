@@ -13,6 +13,7 @@ import dev.serverlessapp.local.routing.DeadLetters;
 import dev.serverlessapp.local.routing.DeliveryPolicy;
 import dev.serverlessapp.local.routing.Dispatcher;
 import dev.serverlessapp.local.routing.EventFilter;
+import dev.serverlessapp.local.routing.PendingDeliveries;
 import dev.serverlessapp.local.routing.SqsSink;
 import dev.serverlessapp.local.sources.BucketNotifications;
 import dev.serverlessapp.local.sources.PingSources;
@@ -128,6 +129,9 @@ public final class LocalRuntime implements AutoCloseable {
 
         DeadLetters deadLetters = new DeadLetters(options.dataDir().resolve("dead-letters"), dispatcher);
         ingress = new IngressServer(brokerPort, chart.namespace(), brokers, sinks, name -> pings.fire(name));
+        // Closed after the ingress and before the functions: deliveries stop, and what they had not
+        // finished stays kept for the next start instead of failing against stopping functions.
+        resources.add(() -> brokers.values().forEach(Broker::close));
         resources.add(ingress);
         pings = new PingSources(chart.namespace(), chart.pingSources(), name -> resolve(sinkOf(name)), dispatcher,
                 Clock.systemDefaultZone());
@@ -135,6 +139,7 @@ public final class LocalRuntime implements AutoCloseable {
         Map<String, Broker> created = new LinkedHashMap<>();
         chart.brokers().forEach(b -> created.put(b.getMetadata().getName(), broker(b, dispatcher, deadLetters)));
         brokers.putAll(created);
+        brokers.values().forEach(Broker::resume);
         progress.accept("broker " + String.join(", ", brokers.keySet()) + " with " + chart.triggers().size()
                 + " trigger(s) at " + ingress.url());
 
@@ -287,7 +292,8 @@ public final class LocalRuntime implements AutoCloseable {
                     EventFilter.of(trigger.getMetadata().getName(), trigger.getSpec()), subscriber, policy,
                     policy.deadLetterSink() == null ? null : resolve(policy.deadLetterSink())));
         }
-        return new Broker(name, subscriptions, dispatcher, deadLetters);
+        return new Broker(name, subscriptions, dispatcher, deadLetters,
+                PendingDeliveries.in(options.dataDir().resolve("broker").resolve(name)));
     }
 
     /** A Destination as Knative resolves it: a Service, a Broker, an IntegrationSink, or a URI. */
