@@ -1,8 +1,11 @@
 package dev.serverlessapp.local.functions;
 
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -28,11 +31,14 @@ public final class Activator implements AutoCloseable {
     private final FunctionProcess function;
     private final HttpClient http;
     private final DisposableServer server;
+    /** Open client connections: a closed activator must not go on answering on kept-alive ones. */
+    private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
 
     public Activator(FunctionProcess function, HttpClient http, int port) {
         this.function = function;
         this.http = http;
         this.server = HttpServer.create().host("127.0.0.1").port(port)
+                .doOnChannelInit((observer, channel, address) -> connections.add(channel))
                 .handle(this::forward)
                 .bindNow();
     }
@@ -88,5 +94,6 @@ public final class Activator implements AutoCloseable {
     @Override
     public void close() {
         server.disposeNow();
+        connections.close().awaitUninterruptibly(5, java.util.concurrent.TimeUnit.SECONDS);
     }
 }
