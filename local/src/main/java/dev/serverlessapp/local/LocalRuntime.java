@@ -401,6 +401,11 @@ public final class LocalRuntime implements AutoCloseable {
         return pings.schedules();
     }
 
+    /** Stops the PingSources' cron ({@code ping} still fires one): for a run that must not see the hourly job. */
+    public void stopPingSchedules() {
+        pings.close();
+    }
+
     private Map<String, String> activatorUrls() {
         Map<String, String> urls = new LinkedHashMap<>();
         activators.forEach((name, a) -> urls.put(name, a.url()));
