@@ -80,12 +80,12 @@ record FaultPlan(String size, int users, List<Fault> faults, Duration requestTim
     /** Issue 12's run: 1 000 users, 3 kills of email-worker, 1 of user-api, a 20 s DynamoDB stall, a restart. */
     static FaultPlan large(Random random) {
         List<Fault> faults = new ArrayList<>(List.of(
-                new Kill("email-worker", gap(random)),
-                new Kill("email-worker", gap(random)),
-                new Kill("email-worker", gap(random)),
-                new Kill("user-api", gap(random)),
-                new Stall(DYNAMODB, Duration.ofSeconds(20), gap(random)),
-                new Restart(gap(random))));
+                new Kill("email-worker", longGap(random)),
+                new Kill("email-worker", longGap(random)),
+                new Kill("email-worker", longGap(random)),
+                new Kill("user-api", longGap(random)),
+                new Stall(DYNAMODB, Duration.ofSeconds(20), longGap(random)),
+                new Restart(longGap(random))));
         return new FaultPlan("large", Integer.getInteger("faults.users", 1000), shuffled(faults, random),
                 Duration.ofSeconds(15), Duration.ofMinutes(2), Duration.ofMinutes(2), Duration.ofMinutes(6));
     }
@@ -108,8 +108,14 @@ record FaultPlan(String size, int users, List<Fault> faults, Duration requestTim
         return total.plusSeconds(10);
     }
 
+    /** 3 to 10 s between faults: the small run is short. */
     private static Duration gap(Random random) {
         return Duration.ofMillis(3_000 + random.nextInt(7_000));
+    }
+
+    /** 20 to 50 s between faults: a thousand sign-ups spread over them, about four a second. */
+    private static Duration longGap(Random random) {
+        return Duration.ofMillis(20_000 + random.nextInt(30_000));
     }
 
     private static List<Fault> shuffled(List<Fault> faults, Random random) {
