@@ -1,7 +1,5 @@
 package dev.serverlessapp.local.faults;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.serverlessapp.local.LocalRuntime;
 import dev.serverlessapp.local.RuntimeOptions;
 import dev.serverlessapp.local.faults.CarefulClient.Outcome;
@@ -29,6 +27,8 @@ import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
@@ -73,6 +73,8 @@ class SignUpFaultsIT {
     private FaultProxy sqs;
     private SmtpCatcher smtp;
     private int hourlyJobRuns;
+    /** Clients that have started; each fault waits for its point of the sign-ups. */
+    private final AtomicInteger started = new AtomicInteger();
 
     @Test
     void everySignUpConvergesAndGetsOneWelcomeThroughCrashesStallsAndARestart() {
@@ -93,7 +95,7 @@ class SignUpFaultsIT {
             RuntimeOptions options = options(ports);
             runtime.set(start(options.withDataDir(dataDir, true)));
             URI users = URI.create(runtime.get().state().apiUrl() + "/users");
-            warmUp(plan, users, welcomes, random);
+            warmUp();
 
             List<Future<Outcome>> signUps = signUps(plan, users, clients, random);
             List<Window> windows = inject(plan, options.withDataDir(dataDir, false));
@@ -165,18 +167,10 @@ class SignUpFaultsIT {
 
     // ---- traffic ----
 
-    /** One sign-up through to its welcome before the faults begin: they hit a running system, not a cold one. */
-    private static void warmUp(FaultPlan plan, URI users, CaughtWelcomes welcomes, Random random)
-            throws InterruptedException {
-        String email = "warm-up@faults.example.com";
-        Outcome outcome = new CarefulClient(http(), users, plan.requestTimeout(), Duration.ofMinutes(5))
-                .signUp("Warm Up", email, "warm-up", "10.255.255.255", new Random(random.nextLong()));
-        assertThat(outcome.ending()).as("the warm-up sign-up, before any fault: " + outcome)
-                .isEqualTo(CarefulClient.Ending.CREATED);
-        Instant giveUp = Instant.now().plus(Duration.ofMinutes(5));
-        while (!welcomes.byRecipient().containsKey(email)) {
-            assertThat(Instant.now()).as("the warm-up welcome, before any fault").isBefore(giveUp);
-            Thread.sleep(500);
+    /** The functions the sign-ups need are started first: the faults hit a running system, not a cold one. */
+    private void warmUp() {
+        for (String function : List.of("user-api", "email-worker")) {
+            runtime.get().functions().get(function).port().block(Duration.ofMinutes(5));
         }
     }
 
@@ -184,21 +178,37 @@ class SignUpFaultsIT {
         return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
     }
 
-    /** Each client starts at a seeded moment within the faults' span, so that every fault meets sign-ups. */
-    private static List<Future<Outcome>> signUps(FaultPlan plan, URI users, ExecutorService clients, Random random) {
+    /**
+     * Each client arrives at a seeded moment within the faults' span and starts when one of the plan's
+     * places is free, so a slow or failing system slows the arrivals, as with people waiting their turn.
+     */
+    private List<Future<Outcome>> signUps(FaultPlan plan, URI users, ExecutorService clients, Random random) {
         CarefulClient client = new CarefulClient(http(), users, plan.requestTimeout(), plan.clientBudget());
+        // Fair: whoever has waited longest for a place gets the next one.
+        Semaphore places = new Semaphore(plan.concurrency(), true);
         long span = plan.length().toMillis();
         Instant begin = Instant.now();
         List<Future<Outcome>> signUps = new ArrayList<>();
+        List<Long> arrivals = new ArrayList<>();
+        for (int i = 0; i < plan.users(); i++) {
+            arrivals.add((long) (random.nextDouble() * span));
+        }
+        arrivals.sort(Long::compare);
         for (int i = 0; i < plan.users(); i++) {
             int n = i;
-            long startAt = (long) (random.nextDouble() * span);
+            long arrival = arrivals.get(i);
             String key = new java.util.UUID(random.nextLong(), random.nextLong()).toString();
             Random own = new Random(random.nextLong());
             signUps.add(clients.submit(() -> {
-                Thread.sleep(Math.max(0, Duration.between(Instant.now(), begin.plusMillis(startAt)).toMillis()));
-                return client.signUp("User " + n, "user" + n + "@faults.example.com", key,
-                        "10." + (n >> 16 & 255) + "." + (n >> 8 & 255) + "." + (n & 255), own);
+                Thread.sleep(Math.max(0, Duration.between(Instant.now(), begin.plusMillis(arrival)).toMillis()));
+                places.acquire();
+                started.incrementAndGet();
+                try {
+                    return client.signUp("User " + n, "user" + n + "@faults.example.com", key,
+                            "10." + (n >> 16 & 255) + "." + (n >> 8 & 255) + "." + (n & 255), own);
+                } finally {
+                    places.release();
+                }
             }));
         }
         return signUps;
@@ -208,15 +218,20 @@ class SignUpFaultsIT {
 
     private List<Window> inject(FaultPlan plan, RuntimeOptions restartOptions) throws InterruptedException {
         List<Window> windows = new ArrayList<>();
-        for (Fault fault : plan.faults()) {
-            Thread.sleep(fault.gapBefore());
-            Window window = switch (fault) {
+        Instant last = Instant.now();
+        for (FaultPlan.Step step : plan.steps()) {
+            while (started.get() < step.afterSignUps()) {
+                Thread.sleep(100);
+            }
+            Thread.sleep(Math.max(0, Duration.between(Instant.now(), last.plus(step.gapBefore())).toMillis()));
+            Window window = switch (step.fault()) {
                 case FaultPlan.Kill kill -> kill(kill);
                 case FaultPlan.Stall stall -> stall(stall);
                 case FaultPlan.Restart restart -> restart(restart, restartOptions);
             };
-            System.out.println("fault: " + window + " at " + window.start());
+            System.out.println("fault: " + window + " after " + started.get() + " sign-ups, at " + window.start());
             windows.add(window);
+            last = window.end();
         }
         return windows;
     }
