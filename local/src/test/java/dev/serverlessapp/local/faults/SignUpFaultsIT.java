@@ -85,8 +85,8 @@ class SignUpFaultsIT {
         boolean large = FaultPlan.largeRequested(Fuzz.large());
         FaultPlan plan = large ? FaultPlan.large(random) : FaultPlan.small(random);
         System.out.println("Fault suite, seed " + Fuzz.seed() + ": " + plan);
-        RuntimeOptions.Ports ports = new RuntimeOptions.Ports(Ports.free(), Ports.free(), Ports.free(), Ports.free(),
-                Ports.free(), Ports.free());
+        RuntimeOptions.Ports ports = new RuntimeOptions.Ports(Ports.freeFixed(), Ports.freeFixed(), Ports.freeFixed(),
+                Ports.freeFixed(), Ports.freeFixed(), Ports.freeFixed());
         dynamoDb = FaultProxy.start(0, ports.dynamoDb());
         sqs = FaultProxy.start(0, ports.sqs());
         smtp = SmtpCatcher.start(Ports.free());
@@ -146,9 +146,9 @@ class SignUpFaultsIT {
     // ---- the system ----
 
     /**
-     * Fixed ports (chosen free once) so that a restart comes back where the proxies and the clients expect
-     * it; the functions reach DynamoDB and SQS through the proxies, and send mail to this test's catcher,
-     * which outlives the restarts.
+     * Fixed ports (chosen free once, below the ephemeral range) so that a restart comes back where the
+     * proxies and the clients expect it; the functions reach DynamoDB and SQS through the proxies, and
+     * send mail to this test's catcher, which outlives the restarts.
      */
     private RuntimeOptions options(RuntimeOptions.Ports ports) {
         Path project = RuntimeOptions.findProjectDir(Path.of(""));
