@@ -87,11 +87,12 @@ public class WelcomeTable {
         return Mono.fromFuture(() -> dynamo.updateItem(update -> update.tableName(table)
                         .key(Map.of(AppTable.PK, s(userPk(userId)), AppTable.SK, s(PROFILE)))
                         .updateExpression("SET welcome = :outcome REMOVE #gsi2pk, #gsi2sk")
-                        .conditionExpression("attribute_exists(pk)")
+                        .conditionExpression("attribute_exists(email)")
                         .expressionAttributeNames(Map.of("#gsi2pk", AppTable.DUE_PK, "#gsi2sk", AppTable.DUE_SK))
                         .expressionAttributeValues(Map.of(":outcome", s(outcome)))))
                 .then()
-                // An update would create a stray user item; a missing user has no mark to clear.
+                // An update would create a stray user item; a missing user has no mark to clear. Nor
+                // has a retired user id (user-api's marker, no email): it must stay filed to expire.
                 .onErrorResume(ConditionalCheckFailedException.class, missing -> {
                     log.info("Welcome for user {} {}, but there is no user item to mark", userId, outcome);
                     return Mono.empty();

@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
@@ -27,7 +28,9 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
  * completed. The claim records the user id it is for and its owner, the sign-up request (its
  * Idempotency-Key), so a retry of the same sign-up recognises a claim left by an attempt that never
  * stored its user, and stores that same user. Another sign-up takes over such a claim only once it is
- * older than {@code claimRepairAfter} and its user does not exist.
+ * older than {@code claimRepairAfter} and its user does not exist; it first retires that user id (a
+ * marker item in the user's place), so that a write of the interrupted sign-up still on its way can
+ * never land next to the new user.
  */
 @Component
 public class UserTable {
@@ -35,6 +38,13 @@ public class UserTable {
     private static final Logger log = LoggerFactory.getLogger(UserTable.class);
     static final String PROFILE = "PROFILE";
     static final String CLAIM = "CLAIM";
+    /** Marks a retired user id's item: no user, and none can be written there. */
+    static final String RETIRED_AT = "retiredAt";
+    /**
+     * How long a retired id stays fenced: far longer than a write can be on its way (DynamoDB refuses a
+     * signed request 15 minutes after it was signed); then the hourly clean-up deletes the marker.
+     */
+    static final Duration RETIRED_FOR = Duration.ofDays(1);
 
     private final Claims claims;
     private final DynamoDbAsyncClient dynamo;
@@ -55,6 +65,16 @@ public class UserTable {
     public static class EmailTakenException extends PermanentFailure {
         EmailTakenException() {
             super(HttpStatus.CONFLICT, "Email already registered", "A user with this email address already exists", null);
+        }
+    }
+
+    /**
+     * The user id this sign-up's claim names was retired by another sign-up's repair while this one
+     * stalled: its user can never be stored under it.
+     */
+    static class UserIdRetiredException extends RuntimeException {
+        UserIdRetiredException(String userId) {
+            super("User id " + userId + " was retired by a repair of its email claim");
         }
     }
 
@@ -93,12 +113,29 @@ public class UserTable {
             // It stored the user and was only not told: nothing is left to guard.
             return Mono.just(new EmailClaim(earlier));
         }
-        ClaimRequest again = ClaimRequest.of(earlier.key().pk(), CLAIM).ownedBy(earlier.owner())
-                .with(Map.of("userId", s(earlier.string("userId")), "created", s(earlier.string("created"))));
-        return claims.takeOver(earlier, again).flatMap(attempt -> switch (attempt) {
+        return takeOverAs(earlier, earlier.string("userId"), earlier.string("created"));
+    }
+
+    /**
+     * Our claim names a user id that a repair retired (see {@link #retire}): if the claim is still ours,
+     * the sign-up goes on under a new user id; if the repair took it over, the email is another
+     * sign-up's now.
+     */
+    public Mono<EmailClaim> reissue(EmailClaim retired, String userId, String created) {
+        return takeOverAs(retired.claim(), userId, created);
+    }
+
+    /** Our claim again, for {@code userId}, under a fresh token: a late write of an earlier holding cannot undo it. */
+    private Mono<EmailClaim> takeOverAs(Claim ours, String userId, String created) {
+        ClaimRequest again = ClaimRequest.of(ours.key().pk(), CLAIM).ownedBy(ours.owner())
+                .with(Map.of("userId", s(userId), "created", s(created)));
+        return claims.takeOver(ours, again).flatMap(attempt -> switch (attempt) {
             case Claims.Attempt.Acquired mine -> Mono.just(new EmailClaim(mine.claim()));
-            // Changed under us just now (another attempt of ours, or a repair): the retry sorts it out.
-            case Claims.Attempt.Found changed -> Mono.error(new ClaimHeldException("This sign-up", Duration.ofSeconds(1)));
+            // Changed under us just now by another attempt of ours: the retry sorts it out.
+            case Claims.Attempt.Found changed when Objects.equals(ours.owner(), changed.current().owner()) ->
+                    Mono.error(new ClaimHeldException("This sign-up", Duration.ofSeconds(1)));
+            // Taken over by a repair: another sign-up has the email now.
+            case Claims.Attempt.Found changed -> Mono.error(new EmailTakenException());
         });
     }
 
@@ -107,15 +144,42 @@ public class UserTable {
         if (other.isCompleted() || other.claimedAt().isAfter(clock.instant().minus(claimRepairAfter))) {
             return Mono.error(new EmailTakenException());
         }
-        return find(other.string("userId"), true)
-                .flatMap(existing -> Mono.<EmailClaim>error(new EmailTakenException()))
-                .switchIfEmpty(Mono.defer(() -> {
-                    log.warn("Repairing email claim left without its user {} by an interrupted sign-up", other.string("userId"));
-                    return claims.takeOver(other, request).flatMap(attempt -> switch (attempt) {
-                        case Claims.Attempt.Acquired mine -> Mono.just(new EmailClaim(mine.claim()));
-                        case Claims.Attempt.Found changed -> Mono.error(new EmailTakenException());
-                    });
-                }));
+        String interrupted = other.string("userId");
+        // Its user write may still be on its way (a stalled call lands late): retire the id first, so
+        // that write can never land next to our user; an id whose user exists was no trace after all.
+        return retire(interrupted).flatMap(retired -> {
+            if (!retired) {
+                return Mono.error(new EmailTakenException());
+            }
+            log.warn("Repairing email claim left without its user {} by an interrupted sign-up", interrupted);
+            return claims.takeOver(other, request).flatMap(attempt -> switch (attempt) {
+                case Claims.Attempt.Acquired mine -> Mono.just(new EmailClaim(mine.claim()));
+                case Claims.Attempt.Found changed -> Mono.error(new EmailTakenException());
+            });
+        });
+    }
+
+    /**
+     * Fences a user id: a marker takes the user item's place (conditional on it being free), so the
+     * user's own conditional write is refused from now on. True once the id can never be stored (now,
+     * or by an earlier repair); false if its user exists.
+     */
+    Mono<Boolean> retire(String userId) {
+        Instant now = clock.instant();
+        Instant expires = now.plus(RETIRED_FOR);
+        Map<String, AttributeValue> marker = Map.of(
+                AppTable.PK, s(userKey(userId)),
+                AppTable.SK, s(PROFILE),
+                RETIRED_AT, s(now.toString()),
+                AppTable.EXPIRES_AT, AttributeValue.fromN(Long.toString(expires.getEpochSecond())),
+                AppTable.DUE_PK, s("EXPIRES#" + AppTable.hourAtOrAfter(expires)),
+                AppTable.DUE_SK, s(userKey(userId)));
+        return Mono.fromFuture(() -> dynamo.putItem(put -> put.tableName(table).item(marker)
+                        .conditionExpression("attribute_not_exists(pk)")))
+                .thenReturn(true)
+                .onErrorResume(ConditionalCheckFailedException.class, taken -> find(userId, true)
+                        .map(user -> false)
+                        .defaultIfEmpty(true));
     }
 
     /** The user is stored: the claim is completed, and stands for good. */
@@ -127,7 +191,8 @@ public class UserTable {
      * Writes the user, marked as having a welcome pending until email-worker has sent it. The
      * indexes file it under the hour it was created (for the report) and the hour its welcome is
      * overdue (for the hourly job's retry). Written before by an earlier attempt of the same
-     * sign-up (the id is that attempt's): then that item stands.
+     * sign-up (the id is that attempt's): then that item stands. Retired by a repair: {@link
+     * UserIdRetiredException}.
      */
     public Mono<Void> put(User user, Instant welcomeDue) {
         Instant created = Instant.parse(user.created());
@@ -146,13 +211,15 @@ public class UserTable {
         return Mono.fromFuture(() -> dynamo.putItem(put -> put.tableName(table).item(item)
                         .conditionExpression("attribute_not_exists(pk)")))
                 .then()
-                .onErrorResume(ConditionalCheckFailedException.class, storedBefore -> Mono.empty());
+                .onErrorResume(ConditionalCheckFailedException.class, taken -> find(user.id(), true)
+                        .switchIfEmpty(Mono.error(() -> new UserIdRetiredException(user.id())))
+                        .then());
     }
 
     public Mono<User> find(String id, boolean consistent) {
         return Mono.fromFuture(() -> dynamo.getItem(get -> get.tableName(table).consistentRead(consistent)
                         .key(Map.of(AppTable.PK, s(userKey(id)), AppTable.SK, s(PROFILE)))))
-                .filter(found -> found.hasItem() && !found.item().isEmpty())
+                .filter(found -> found.hasItem() && !found.item().isEmpty() && !found.item().containsKey(RETIRED_AT))
                 .map(found -> found.item())
                 .map(item -> new User(item.get("id").s(), item.get("name").s(), item.get("email").s(),
                         item.get("created").s()));
