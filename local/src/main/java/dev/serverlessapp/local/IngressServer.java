@@ -92,12 +92,17 @@ final class IngressServer implements AutoCloseable {
         if (broker == null) {
             return noRoute(request, response);
         }
-        return readEvent(request, response, event -> {
-            // Accepted first, delivered afterwards: the sender never waits on subscribers, as with Knative.
-            Mono.defer(() -> broker.publish(event))
-                    .subscribe(null, e -> log.error("broker {}: event {} could not be routed", broker.name(), event.getId(), e));
-            return response.status(HttpResponseStatus.ACCEPTED).send();
-        });
+        // Kept first, then accepted (202) and delivered afterwards: the sender never waits on subscribers, as
+        // with Knative, and an event that could not be kept is the broker's trouble for now (503, retry it).
+        return readEvent(request, response, event -> Mono.defer(() -> broker.accept(event))
+                .then(Mono.defer(() -> response.status(HttpResponseStatus.ACCEPTED).send()))
+                .onErrorResume(e -> !response.hasSentHeaders(), e -> notKept(response, broker, event, e)));
+    }
+
+    private static Mono<Void> notKept(HttpServerResponse response, Broker broker, CloudEvent event, Throwable e) {
+        log.error("broker {}: event {} could not be kept", broker.name(), event.getId(), e);
+        return Problems.send(response, HttpResponseStatus.SERVICE_UNAVAILABLE, "The event could not be kept: "
+                + e.getMessage());
     }
 
     private Mono<Void> sink(HttpServerRequest request, HttpServerResponse response) {

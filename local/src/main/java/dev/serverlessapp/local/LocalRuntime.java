@@ -14,6 +14,7 @@ import dev.serverlessapp.local.routing.DeadLetters;
 import dev.serverlessapp.local.routing.DeliveryPolicy;
 import dev.serverlessapp.local.routing.Dispatcher;
 import dev.serverlessapp.local.routing.EventFilter;
+import dev.serverlessapp.local.routing.PendingDeliveries;
 import dev.serverlessapp.local.routing.SqsSink;
 import dev.serverlessapp.local.sources.BucketNotifications;
 import dev.serverlessapp.local.sources.PingSources;
@@ -132,6 +133,9 @@ public final class LocalRuntime implements AutoCloseable {
 
         DeadLetters deadLetters = new DeadLetters(options.dataDir().resolve("dead-letters"), dispatcher);
         ingress = new IngressServer(options.bindAddress(), brokerPort, chart.namespace(), brokers, sinks, name -> pings.fire(name));
+        // Closed after the ingress and before the functions: deliveries stop, and what they had not
+        // finished stays kept for the next start instead of failing against stopping functions.
+        resources.add(() -> brokers.values().forEach(Broker::close));
         resources.add(ingress);
         pings = new PingSources(chart.namespace(), chart.pingSources(), name -> resolve(sinkOf(name)), dispatcher,
                 Clock.systemDefaultZone());
@@ -139,6 +143,7 @@ public final class LocalRuntime implements AutoCloseable {
         Map<String, Broker> created = new LinkedHashMap<>();
         chart.brokers().forEach(b -> created.put(b.getMetadata().getName(), broker(b, dispatcher, deadLetters)));
         brokers.putAll(created);
+        brokers.values().forEach(Broker::resume);
         progress.accept("broker " + String.join(", ", brokers.keySet()) + " with " + chart.triggers().size()
                 + " trigger(s) at " + ingress.url());
 
@@ -291,7 +296,8 @@ public final class LocalRuntime implements AutoCloseable {
                     EventFilter.of(trigger.getMetadata().getName(), trigger.getSpec()), subscriber, policy,
                     policy.deadLetterSink() == null ? null : resolve(policy.deadLetterSink())));
         }
-        return new Broker(name, subscriptions, dispatcher, deadLetters);
+        return new Broker(name, subscriptions, dispatcher, deadLetters,
+                PendingDeliveries.in(options.dataDir().resolve("broker").resolve(name)));
     }
 
     /** A Destination as Knative resolves it: a Service, a Broker, an IntegrationSink, or a URI. */
@@ -398,6 +404,11 @@ public final class LocalRuntime implements AutoCloseable {
 
     public Map<String, String> pingSchedules() {
         return pings.schedules();
+    }
+
+    /** Stops the PingSources' cron ({@code ping} still fires one): for a run that must not see the hourly job. */
+    public void stopPingSchedules() {
+        pings.close();
     }
 
     private Map<String, String> activatorUrls() {

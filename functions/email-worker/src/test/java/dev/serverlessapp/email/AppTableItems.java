@@ -21,6 +21,16 @@ record AppTableItems(DynamoDbClient dynamo, String table) {
         return user;
     }
 
+    /** A user id user-api retired when it repaired an interrupted sign-up: no user, filed to expire. */
+    Map<String, AttributeValue> putRetiredUserId(String userId) {
+        Instant expires = Instant.now().plusSeconds(86_400);
+        Map<String, AttributeValue> marker = Map.of("pk", s("USER#" + userId), "sk", s("PROFILE"),
+                "retiredAt", s(Instant.now().toString()), Table.EXPIRES_AT, n(expires.getEpochSecond()),
+                Table.DUE_PK, s(Table.expiringBy(expires)), Table.DUE_SK, s("USER#" + userId));
+        dynamo.putItem(put -> put.tableName(table).item(marker));
+        return marker;
+    }
+
     void putWelcome(String userId, Map<String, AttributeValue> attributes) {
         Map<String, AttributeValue> item = new HashMap<>(attributes);
         item.put("pk", s("USER#" + userId));

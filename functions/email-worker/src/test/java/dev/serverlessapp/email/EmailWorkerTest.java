@@ -304,6 +304,21 @@ class EmailWorkerTest {
         assertThat(table.user(userId)).isEmpty();
     }
 
+    /**
+     * user-api retires the user id of an interrupted sign-up with a marker in the user's place, filed to
+     * expire; a welcome for that id must not take it for a user, mark it and so keep it for good.
+     */
+    @Test
+    void welcomeForARetiredUserIdLeavesItsMarkerAsItWas() {
+        String userId = newId();
+        String to = userId + "@example.com";
+        Map<String, AttributeValue> marker = table.putRetiredUserId(userId);
+
+        ContentMode.BINARY.deliver(http, newId(), welcome(userId, to, "Ada")).expectStatus().isAccepted();
+
+        assertThat(table.user(userId)).isEqualTo(marker);
+    }
+
     /** A welcome claim in progress, as a worker holds it while it sends (function-support's claim item). */
     static Map<String, AttributeValue> claim(String token, Instant leaseUntil) {
         return Map.of("status", s("IN_PROGRESS"), "token", s(token), "claimedAt", s(Instant.now().toString()),

@@ -1,5 +1,7 @@
 package dev.serverlessapp.testsupport;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +24,8 @@ public final class Dynalite implements AutoCloseable {
     /** Starts dynalite in memory ({@code dataDir} null) or keeping its data in a folder. */
     public static Dynalite start(int port, Path dataDir) {
         Path cli = findCli();
-        List<String> command = new ArrayList<>(List.of(node(), cli.toString(), "--port", Integer.toString(port),
+        List<String> command = new ArrayList<>(List.of(node(), "--require", survivingAbortedRequests().toString(),
+                cli.toString(), "--port", Integer.toString(port),
                 "--host", "127.0.0.1",
                 // Fast table life cycle; the tests still wait for ACTIVE as they must on DynamoDB.
                 "--createTableMs", "50", "--deleteTableMs", "50", "--updateTableMs", "50"));
@@ -30,6 +33,33 @@ public final class Dynalite implements AutoCloseable {
             command.addAll(List.of("--path", dataDir.toString()));
         }
         return new Dynalite(ChildProcess.start("dynalite", command, port, Duration.ofSeconds(30)));
+    }
+
+    /**
+     * dynalite 4.0.0 throws from a request's {@code error} event, so a client that goes away half way
+     * through sending a request ({@code aborted}: a function killed, or an SDK call timed out, mid-body)
+     * kills the whole server, and every call after it fails. That request never ran; dropping it is all
+     * there is to do. Any other uncaught error still ends the process.
+     */
+    private static final String SURVIVE_ABORTED_REQUESTS = """
+            process.on('uncaughtException', (err) => {
+              if (err && err.code === 'ECONNRESET' && err.message === 'aborted') {
+                console.error('dropped a request its client abandoned half way');
+                return;
+              }
+              console.error(err);
+              process.exit(1);
+            });
+            """;
+
+    private static Path survivingAbortedRequests() {
+        try {
+            Path script = Files.createTempFile("dynalite-survive-aborted-", ".js");
+            script.toFile().deleteOnExit();
+            return Files.writeString(script, SURVIVE_ABORTED_REQUESTS);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public URI endpoint() {

@@ -68,6 +68,7 @@ public final class HoldingProxy implements AutoCloseable {
         private final List<String> texts;
         private final CountDownLatch released;
         private final AtomicInteger seen = new AtomicInteger();
+        private final AtomicInteger answered = new AtomicInteger();
         /** Requests numbered up to this one are dropped; later ones pass. */
         private volatile int droppedUpTo;
 
@@ -79,6 +80,14 @@ public final class HoldingProxy implements AutoCloseable {
         /** Requests that matched so far. */
         public int seen() {
             return seen.get();
+        }
+
+        /**
+         * Matching requests the backend has answered (the answer began to come back): a released request
+         * has landed, whether or not its client still waits for it.
+         */
+        public int answered() {
+            return answered.get();
         }
 
         /** Held requests go on to the backend, and later ones pass. */
@@ -126,6 +135,8 @@ public final class HoldingProxy implements AutoCloseable {
     private final class Connection {
         private final Socket client;
         private final Socket backend;
+        /** The holds that matched the request sent last, told when its answer comes (no pipelining). */
+        private volatile List<Hold> awaitingAnswer = List.of();
 
         Connection(Socket client, Socket backend) {
             this.client = client;
@@ -137,16 +148,16 @@ public final class HoldingProxy implements AutoCloseable {
                     OutputStream out = backend.getOutputStream()) {
                 for (byte[] request; (request = readRequest(in)) != null; ) {
                     String text = new String(request, StandardCharsets.ISO_8859_1);
-                    for (Hold hold : holds) {
-                        if (hold.matches(text)) {
-                            int number = hold.seen.incrementAndGet();
-                            hold.released.await();
-                            if (number <= hold.droppedUpTo) {
-                                closeBoth();
-                                return;
-                            }
+                    List<Hold> matched = holds.stream().filter(hold -> hold.matches(text)).toList();
+                    for (Hold hold : matched) {
+                        int number = hold.seen.incrementAndGet();
+                        hold.released.await();
+                        if (number <= hold.droppedUpTo) {
+                            closeBoth();
+                            return;
                         }
                     }
+                    awaitingAnswer = matched;
                     out.write(request);
                     out.flush();
                 }
@@ -158,7 +169,14 @@ public final class HoldingProxy implements AutoCloseable {
 
         void forwardResponses() {
             try (InputStream in = backend.getInputStream(); OutputStream out = client.getOutputStream()) {
-                in.transferTo(out);
+                byte[] buffer = new byte[8192];
+                for (int read; (read = in.read(buffer)) >= 0; ) {
+                    List<Hold> answered = awaitingAnswer;
+                    awaitingAnswer = List.of();
+                    answered.forEach(hold -> hold.answered.incrementAndGet());
+                    out.write(buffer, 0, read);
+                    out.flush();
+                }
             } catch (IOException e) {
                 // The client went away; the request side closes the rest.
             } finally {

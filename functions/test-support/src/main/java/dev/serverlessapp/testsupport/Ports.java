@@ -23,6 +23,25 @@ public final class Ports {
         }
     }
 
+    /**
+     * A free port below the ephemeral range (Linux's default is 32768-60999), for a server that must get
+     * the same port again after a restart: an ephemeral one may meanwhile be taken by any outgoing
+     * connection on the machine.
+     */
+    public static int freeFixed() {
+        java.util.Random random = new java.util.Random();
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int port = 20_000 + random.nextInt(12_000);
+            try (ServerSocket socket = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+                socket.setReuseAddress(true);
+                return port;
+            } catch (IOException e) {
+                // taken: try another
+            }
+        }
+        throw new IllegalStateException("No free port on loopback between 20000 and 32000");
+    }
+
     public static boolean isListening(int port) {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", port), 200);

@@ -27,16 +27,25 @@ public class UserService {
      * chose, the user item is written only if absent, and the welcome is deduplicated by email-worker.
      */
     public Mono<User> create(NewUser newUser, String owner) {
-        Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         // Random UUIDs: collision-free across pods, unlike the seed's nanotime ids.
-        User candidate = new User(UUID.randomUUID().toString(), newUser.name(), newUser.email(), now.toString());
-        return users.claimEmail(candidate, owner).flatMap(claim -> {
-            User user = new User(claim.userId(), newUser.name(), newUser.email(), claim.created());
-            return users.put(user)
-                    .then(Mono.defer(() -> users.confirmEmail(claim)))
-                    .then(Mono.defer(() -> welcomes.send(user)))
-                    .thenReturn(user);
-        });
+        User candidate = new User(UUID.randomUUID().toString(), newUser.name(), newUser.email(), now());
+        return users.claimEmail(candidate, owner).flatMap(claim -> store(newUser, claim));
+    }
+
+    private Mono<User> store(NewUser newUser, UserTable.EmailClaim claim) {
+        User user = new User(claim.userId(), newUser.name(), newUser.email(), claim.created());
+        return users.put(user)
+                .then(Mono.defer(() -> users.confirmEmail(claim)))
+                .then(Mono.defer(() -> welcomes.send(user)))
+                .thenReturn(user)
+                // This sign-up stalled so long that another one retired its user id (see UserTable):
+                // it goes on under a new id, if the claim is still its own.
+                .onErrorResume(UserTable.UserIdRetiredException.class, retired ->
+                        users.reissue(claim, UUID.randomUUID().toString(), now()).flatMap(again -> store(newUser, again)));
+    }
+
+    private String now() {
+        return clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
     }
 
     /** A sign-up without an Idempotency-Key is its own owner: no retry can recognise it. */

@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
@@ -29,12 +30,19 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
  * completed. The claim records the user id it is for and its owner, the sign-up request (its
  * Idempotency-Key), so a retry of the same sign-up recognises a claim left by an attempt that never
  * stored its user, and stores that same user. Another sign-up takes over such a claim only once it is
- * older than {@code claimRepairAfter} and its user does not exist.
+ * older than {@code claimRepairAfter} and its user does not exist; it first retires that user id (a
+ * marker item in the user's place), so that a write of the interrupted sign-up still on its way can
+ * never land next to the new user.
  */
 @Component
 public class UserTable {
 
     private static final Logger log = LoggerFactory.getLogger(UserTable.class);
+    /**
+     * How long a retired id stays fenced: far longer than a write can be on its way (DynamoDB refuses a
+     * signed request 15 minutes after it was signed); then the hourly clean-up deletes the marker.
+     */
+    static final Duration RETIRED_FOR = Duration.ofDays(1);
 
     private final Claims claims;
     private final DynamoDbAsyncClient dynamo;
@@ -55,6 +63,16 @@ public class UserTable {
     public static class EmailTakenException extends PermanentFailure {
         EmailTakenException() {
             super(HttpStatus.CONFLICT, "Email already registered", "A user with this email address already exists", null);
+        }
+    }
+
+    /**
+     * The user id this sign-up's claim names was retired by another sign-up's repair while this one
+     * stalled: its user can never be stored under it.
+     */
+    static class UserIdRetiredException extends RuntimeException {
+        UserIdRetiredException(String userId) {
+            super("User id " + userId + " was retired by a repair of its email claim");
         }
     }
 
@@ -93,13 +111,29 @@ public class UserTable {
             // It stored the user and was only not told: nothing is left to guard.
             return Mono.just(new EmailClaim(earlier));
         }
-        ClaimRequest again = ClaimRequest.of(earlier.key().pk(), EmailClaimItem.SK).ownedBy(earlier.owner())
-                .with(Map.of(EmailClaimItem.USER_ID, s(earlier.string(EmailClaimItem.USER_ID)),
-                        EmailClaimItem.CREATED, s(earlier.string(EmailClaimItem.CREATED))));
-        return claims.takeOver(earlier, again).flatMap(attempt -> switch (attempt) {
+        return takeOverAs(earlier, earlier.string(EmailClaimItem.USER_ID), earlier.string(EmailClaimItem.CREATED));
+    }
+
+    /**
+     * Our claim names a user id that a repair retired (see {@link #retire}): if the claim is still ours,
+     * the sign-up goes on under a new user id; if the repair took it over, the email is another
+     * sign-up's now.
+     */
+    public Mono<EmailClaim> reissue(EmailClaim retired, String userId, String created) {
+        return takeOverAs(retired.claim(), userId, created);
+    }
+
+    /** Our claim again, for {@code userId}, under a fresh token: a late write of an earlier holding cannot undo it. */
+    private Mono<EmailClaim> takeOverAs(Claim ours, String userId, String created) {
+        ClaimRequest again = ClaimRequest.of(ours.key().pk(), EmailClaimItem.SK).ownedBy(ours.owner())
+                .with(Map.of(EmailClaimItem.USER_ID, s(userId), EmailClaimItem.CREATED, s(created)));
+        return claims.takeOver(ours, again).flatMap(attempt -> switch (attempt) {
             case Claims.Attempt.Acquired mine -> Mono.just(new EmailClaim(mine.claim()));
-            // Changed under us just now (another attempt of ours, or a repair): the retry sorts it out.
-            case Claims.Attempt.Found changed -> Mono.error(new ClaimHeldException("This sign-up", Duration.ofSeconds(1)));
+            // Changed under us just now by another attempt of ours: the retry sorts it out.
+            case Claims.Attempt.Found changed when Objects.equals(ours.owner(), changed.current().owner()) ->
+                    Mono.error(new ClaimHeldException("This sign-up", Duration.ofSeconds(1)));
+            // Taken over by a repair: another sign-up has the email now.
+            case Claims.Attempt.Found changed -> Mono.error(new EmailTakenException());
         });
     }
 
@@ -108,16 +142,42 @@ public class UserTable {
         if (other.isCompleted() || other.claimedAt().isAfter(clock.instant().minus(claimRepairAfter))) {
             return Mono.error(new EmailTakenException());
         }
-        return find(other.string(EmailClaimItem.USER_ID), true)
-                .flatMap(existing -> Mono.<EmailClaim>error(new EmailTakenException()))
-                .switchIfEmpty(Mono.defer(() -> {
-                    log.warn("Repairing email claim left without its user {} by an interrupted sign-up",
-                            other.string(EmailClaimItem.USER_ID));
-                    return claims.takeOver(other, request).flatMap(attempt -> switch (attempt) {
-                        case Claims.Attempt.Acquired mine -> Mono.just(new EmailClaim(mine.claim()));
-                        case Claims.Attempt.Found changed -> Mono.error(new EmailTakenException());
-                    });
-                }));
+        String interrupted = other.string(EmailClaimItem.USER_ID);
+        // Its user write may still be on its way (a stalled call lands late): retire the id first, so
+        // that write can never land next to our user; an id whose user exists was no trace after all.
+        return retire(interrupted).flatMap(retired -> {
+            if (!retired) {
+                return Mono.error(new EmailTakenException());
+            }
+            log.warn("Repairing email claim left without its user {} by an interrupted sign-up", interrupted);
+            return claims.takeOver(other, request).flatMap(attempt -> switch (attempt) {
+                case Claims.Attempt.Acquired mine -> Mono.just(new EmailClaim(mine.claim()));
+                case Claims.Attempt.Found changed -> Mono.error(new EmailTakenException());
+            });
+        });
+    }
+
+    /**
+     * Fences a user id: a marker takes the user item's place (conditional on it being free), so the
+     * user's own conditional write is refused from now on. True once the id can never be stored (now,
+     * or by an earlier repair); false if its user exists.
+     */
+    Mono<Boolean> retire(String userId) {
+        Instant now = clock.instant();
+        Instant expires = now.plus(RETIRED_FOR);
+        Map<String, AttributeValue> marker = Map.of(
+                Table.PK, s(UserItem.pk(userId)),
+                Table.SK, s(UserItem.SK),
+                UserItem.RETIRED_AT, s(now.toString()),
+                Table.EXPIRES_AT, AttributeValue.fromN(Long.toString(expires.getEpochSecond())),
+                Table.DUE_PK, s(Table.expiringBy(expires)),
+                Table.DUE_SK, s(UserItem.pk(userId)));
+        return Mono.fromFuture(() -> dynamo.putItem(put -> put.tableName(table).item(marker)
+                        .conditionExpression("attribute_not_exists(pk)")))
+                .thenReturn(true)
+                .onErrorResume(ConditionalCheckFailedException.class, taken -> find(userId, true)
+                        .map(user -> false)
+                        .defaultIfEmpty(true));
     }
 
     /** The user is stored: the claim is completed, and stands for good. */
@@ -129,6 +189,7 @@ public class UserTable {
      * Writes the user, filed under the hour it was created in: the hourly report counts it there, and
      * the hourly job checks from there that its welcome went out. Written before by an earlier attempt of
      * the same sign-up (the id is that attempt's): then that item stands. Nothing else ever writes it.
+     * Retired by a repair: {@link UserIdRetiredException}.
      */
     public Mono<Void> put(User user) {
         Map<String, AttributeValue> item = Map.of(
@@ -143,13 +204,16 @@ public class UserTable {
         return Mono.fromFuture(() -> dynamo.putItem(put -> put.tableName(table).item(item)
                         .conditionExpression("attribute_not_exists(pk)")))
                 .then()
-                .onErrorResume(ConditionalCheckFailedException.class, storedBefore -> Mono.empty());
+                .onErrorResume(ConditionalCheckFailedException.class, taken -> find(user.id(), true)
+                        .switchIfEmpty(Mono.error(() -> new UserIdRetiredException(user.id())))
+                        .then());
     }
 
     public Mono<User> find(String id, boolean consistent) {
         return Mono.fromFuture(() -> dynamo.getItem(get -> get.tableName(table).consistentRead(consistent)
                         .key(Map.of(Table.PK, s(UserItem.pk(id)), Table.SK, s(UserItem.SK)))))
-                .filter(found -> found.hasItem() && !found.item().isEmpty())
+                .filter(found -> found.hasItem() && !found.item().isEmpty()
+                        && !found.item().containsKey(UserItem.RETIRED_AT))
                 .map(found -> found.item())
                 .map(item -> new User(item.get(UserItem.ID).s(), item.get(UserItem.NAME).s(),
                         item.get(UserItem.EMAIL).s(), item.get(UserItem.CREATED).s()));

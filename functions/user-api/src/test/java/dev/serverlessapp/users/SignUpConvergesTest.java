@@ -3,10 +3,13 @@ package dev.serverlessapp.users;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.serverlessapp.support.idempotency.IdempotencyStore;
 import dev.serverlessapp.testsupport.ChildProcess;
 import dev.serverlessapp.testsupport.HoldingProxy;
 import dev.serverlessapp.testsupport.Ports;
+import dev.serverlessapp.testsupport.TokenIssuer;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -16,6 +19,8 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -35,7 +40,11 @@ class SignUpConvergesTest {
         // A stalled call fails after 8 s; the request deadline is above it, so the 503 comes from the call.
         registry.add("aws.api-call-timeout", () -> "PT8S");
         registry.add("app.request.deadline", () -> "PT12S");
+        registry.add("users.claim-repair-after", () -> REPAIR_AFTER.toString());
     }
+
+    /** Short, so a test can outwait it; a retry of the same sign-up is never a repair, whatever its age. */
+    static final Duration REPAIR_AFTER = Duration.ofSeconds(3);
 
     @AfterAll
     static void stop() throws Exception {
@@ -118,6 +127,84 @@ class SignUpConvergesTest {
         assertThat(user.get("id").asString()).isEqualTo(claimedFor);
         assertThat(BACKEND.usersWithEmail(email)).hasSize(1);
         assertThat(BACKEND.welcomesFor(email)).hasSize(1);
+    }
+
+    /**
+     * C1's hole: a sign-up's user write stalled past {@code claimRepairAfter}, another sign-up for the
+     * address repaired the claim and stored its own user, and then the stalled write landed: two users
+     * for one address. The repair retires the stalled sign-up's user id first, so the late write is refused.
+     */
+    @Test
+    void aUserWriteThatLandsAfterARepairAddsNoSecondUser() {
+        HoldingProxy.Hold stalledWrite = BACKEND.proxy.hold("PutItem", "\"PROFILE\"", "Ada Stalled");
+        CarefulClient.of(port).postLater(key, "{\"name\":\"Ada Stalled\",\"email\":\"" + email + "\"}")
+                .subscribe(answer -> { }, cutOff -> { });
+        await().atMost(Duration.ofSeconds(60)).until(() -> stalledWrite.seen() >= 1);
+        String stalledFor = BACKEND.emailClaim(email).get("userId").s();
+        awaitRepairable();
+
+        CarefulClient.Answer other = CarefulClient.of(port).signUp(UUID.randomUUID().toString(),
+                "{\"name\":\"Bea Other\",\"email\":\"" + email + "\"}");
+        assertThat(other.status()).as(other.toString()).isEqualTo(201);
+        String repairedFor = other.body().get("user").get("id").asString();
+        stalledWrite.release();
+        await().atMost(Duration.ofSeconds(30)).until(() -> stalledWrite.answered() == stalledWrite.seen());
+
+        assertThat(BACKEND.usersWithEmail(email)).extracting(user -> user.get("id").s()).containsExactly(repairedFor);
+        assertThat(BACKEND.user(stalledFor)).as("the stalled sign-up's user").doesNotContainKey("email");
+        // Its place holds the retired marker, which is no user to anyone who asks.
+        String reader = TokenIssuer.shared().token("support-tool", "users:read");
+        assertThat(WebClient.create("http://127.0.0.1:" + port).get().uri("/users/" + stalledFor)
+                .headers(headers -> headers.setBearerAuth(reader))
+                .exchangeToMono(response -> Mono.just(response.statusCode().value())).block(Duration.ofSeconds(30)))
+                .isEqualTo(404);
+        assertThat(BACKEND.emailClaim(email).get("userId").s()).isEqualTo(repairedFor);
+    }
+
+    /**
+     * A repair that retired the user id and then lost the claim to a retry of the stalled sign-up (or
+     * died before taking it over) leaves that sign-up a retired id: its retry stores the user under a
+     * new id, one user for the address, never a 201 naming a user that is not there.
+     */
+    @Test
+    void aRetryWhoseUserIdWasRetiredStoresItsUserUnderANewId() throws Exception {
+        HoldingProxy.Hold userWrite = BACKEND.proxy.hold("PutItem", "\"PROFILE\"", email, "Ada");
+        try (ChildProcess doomed = startUserApi()) {
+            CarefulClient.of(doomed.port()).postLater(key, body).subscribe(answer -> { }, cutOff -> { });
+            await().atMost(Duration.ofSeconds(60)).until(() -> userWrite.seen() == 1);
+            doomed.kill();
+        }
+        userWrite.drop();
+        String retiredId = BACKEND.emailClaim(email).get("userId").s();
+        awaitRepairable();
+        String otherKey = UUID.randomUUID().toString();
+        String otherBody = "{\"name\":\"Bea Other\",\"email\":\"" + email + "\"}";
+        String otherOwner = IdempotencyStore.Key.of("users", otherKey, IdempotencyStore.sha256("Bea Other\n" + email)).id();
+        // The take-over, not the first claim attempt: only the take-over is conditional on the token.
+        HoldingProxy.Hold repairTakeOver = BACKEND.proxy.hold("PutItem", "EMAIL#" + email, otherOwner, ":token");
+        // A careful client too: held past REQUEST_DEADLINE it gets a 503 first, and retries.
+        CompletableFuture<CarefulClient.Answer> other = CompletableFuture.supplyAsync(
+                () -> CarefulClient.of(port).signUp(otherKey, otherBody));
+        // The repair has retired the id and is about to take the claim over; the first sign-up's retry comes first.
+        await().atMost(Duration.ofSeconds(30)).until(() -> repairTakeOver.seen() == 1);
+        assertThat(BACKEND.user(retiredId)).containsKey("retiredAt");
+
+        CarefulClient.Answer retry = CarefulClient.of(port).signUp(key, body);
+        repairTakeOver.release();
+
+        assertThat(retry.status()).as(retry.toString()).isEqualTo(201);
+        String storedId = retry.body().get("user").get("id").asString();
+        assertThat(storedId).isNotEqualTo(retiredId);
+        assertThat(BACKEND.usersWithEmail(email)).extracting(user -> user.get("id").s()).containsExactly(storedId);
+        assertThat(other.join().status()).as("the repair lost the claim").isEqualTo(409);
+        assertThat(other.join().title()).isEqualTo("Email already registered");
+        assertThat(BACKEND.welcomesFor(email)).hasSize(1);
+    }
+
+    /** Waits until the first attempt's email claim is older than {@link #REPAIR_AFTER}, by user-api's clock (this machine's). */
+    private void awaitRepairable() {
+        Instant claimedAt = Instant.parse(BACKEND.emailClaim(email).get("claimedAt").s());
+        await().atMost(Duration.ofSeconds(60)).until(() -> Instant.now().isAfter(claimedAt.plus(REPAIR_AFTER).plusSeconds(1)));
     }
 
     /** user-api as its own process, from this test's class path, on the same backends. */

@@ -84,7 +84,8 @@ public final class LocalAws implements AutoCloseable {
                 dynamoDb = dynalite.endpoint();
                 int sqsPort = PortTakenException.check(ports.sqs(), "SQS", "--sqs-port");
                 progress.accept("SQS (ElasticMQ) on port " + sqsPort);
-                ElasticMq elasticMq = ElasticMq.start(sqsPort);
+                // Queued messages outlive a restart, as they would in SQS.
+                ElasticMq elasticMq = ElasticMq.start(sqsPort, folder("sqs"));
                 servers.add(elasticMq);
                 sqs = elasticMq.endpoint();
                 int s3Port = PortTakenException.check(ports.s3(), "S3", "--s3-port");

@@ -4,16 +4,20 @@ import dev.serverlessapp.local.http.FrontDoor;
 import dev.serverlessapp.local.http.Problems;
 import dev.serverlessapp.local.http.RequestBody;
 import dev.serverlessapp.local.http.RequestTarget;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -45,6 +49,8 @@ public final class Activator implements AutoCloseable {
     private final FrontDoor.Timeouts timeouts;
     private final DisposableServer server;
     private final String url;
+    /** Open client connections: a closed activator must not go on answering on kept-alive ones. */
+    private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
 
     public Activator(Upstream function, HttpClient http, String host, int port) {
         this(function, http, host, port, FrontDoor.Timeouts.defaults());
@@ -54,7 +60,10 @@ public final class Activator implements AutoCloseable {
         this.function = function;
         this.http = http;
         this.timeouts = timeouts;
-        this.server = FrontDoor.server(host, port, timeouts).handle(this::forward).bindNow();
+        this.server = FrontDoor.server(host, port, timeouts)
+                .doOnChannelInit((observer, channel, address) -> connections.add(channel))
+                .handle(this::forward)
+                .bindNow();
         this.url = FrontDoor.url(host, server.port());
     }
 
@@ -159,5 +168,6 @@ public final class Activator implements AutoCloseable {
     @Override
     public void close() {
         server.disposeNow();
+        connections.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
 }

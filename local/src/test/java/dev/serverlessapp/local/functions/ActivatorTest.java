@@ -25,7 +25,8 @@ import reactor.netty.http.client.HttpClient;
 
 /**
  * The activator as the local edge, over real sockets: a recording server plays the function, and a
- * second one, the "canary", plays every other local port, which no request may reach.
+ * second one, the "canary", plays every other local port, which no request may reach. A stopped
+ * activator is gone for its clients too: it does not go on answering on connections they kept.
  */
 class ActivatorTest {
 
@@ -250,6 +251,26 @@ class ActivatorTest {
         }
     }
 
+    @Test
+    void closingDropsTheConnectionsClientsKeptOpen() throws IOException {
+        // Timeouts far longer than the test: only the stop can end the kept connection.
+        FrontDoor.Timeouts patient = new FrontDoor.Timeouts(Duration.ofMinutes(10), Duration.ofMinutes(10), Duration.ofMinutes(10));
+        Activator stopping = new Activator(upstream(Mono.fromSupplier(function::port)), HttpClient.create(), FrontDoor.LOOPBACK,
+                0, patient);
+        try (Socket kept = new Socket()) {
+            kept.connect(new InetSocketAddress("127.0.0.1", stopping.port()), 5000);
+            kept.setSoTimeout((int) ANSWER.toMillis());
+            // One answered request: the activator holds the connection, kept alive for the next one.
+            write(kept, "GET /users HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertThat(readOneAnswer(kept)).startsWith("HTTP/1.1 200").endsWith("from the function");
+
+            stopping.close();
+
+            assertThat(kept.getInputStream().read()).as("what the kept connection reads after the stop: -1 is its end")
+                    .isEqualTo(-1);
+        }
+    }
+
     private static Socket connect() throws IOException {
         Socket socket = new Socket();
         socket.connect(new InetSocketAddress("127.0.0.1", activator.port()), 5000);
@@ -275,6 +296,22 @@ class ActivatorTest {
                 // closed by the server, or the test is done
             }
         });
+    }
+
+    /** Reads one answer with a Content-Length from a connection that stays open. */
+    private static String readOneAnswer(Socket socket) throws IOException {
+        var in = socket.getInputStream();
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new IOException("closed in the middle of an answer: " + head);
+            }
+            head.append((char) b);
+        }
+        int length = head.toString().lines().filter(l -> l.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:"))
+                .mapToInt(l -> Integer.parseInt(l.substring(l.indexOf(':') + 1).strip())).findFirst().orElse(0);
+        return head + new String(in.readNBytes(length), StandardCharsets.UTF_8);
     }
 
     /** Reads what the server answers on an open socket, until it closes it. */
