@@ -81,10 +81,10 @@ enum Variant {
     }
 
     record Command(List<String> arguments, Path directory) {
-        /** The same command with more JVM flags, right after the java executable. */
+        /** The same command with more JVM flags: after the image's own (jvm.args), so that they win, else after java. */
         Command withFlags(List<String> flags) {
             List<String> all = new ArrayList<>(arguments);
-            all.addAll(1, flags);
+            all.addAll(all.indexOf("@jvm.args") + 1 > 0 ? all.indexOf("@jvm.args") + 1 : 1, flags);
             return new Command(all, directory);
         }
     }
