@@ -12,11 +12,13 @@ final class Ablations {
             "org.springframework.boot.webflux.autoconfigure.ReactiveMultipartAutoConfiguration",
             "org.springframework.boot.webflux.autoconfigure.WebSessionIdResolverAutoConfiguration");
 
-    /** Micrometer's metrics and Prometheus, the observation registry, tracing and the OpenTelemetry SDK. */
+    /**
+     * Prometheus and Micrometer's meter binders, the observation registry, tracing and the OpenTelemetry SDK.
+     * A bare in-memory meter registry stays (metrics and composite registry, simple export): scheduled-tasks'
+     * parked-items gauge needs one to start.
+     */
     static final String OBSERVABILITY = DEFAULTS + "," + String.join(",",
-            "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
             "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAspectsAutoConfiguration",
-            "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
             "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsEndpointAutoConfiguration",
             "org.springframework.boot.micrometer.metrics.autoconfigure.export.appoptics.AppOpticsMetricsExportAutoConfiguration",
             "org.springframework.boot.micrometer.metrics.autoconfigure.export.atlas.AtlasMetricsExportAutoConfiguration",
@@ -32,7 +34,6 @@ final class Ablations {
             "org.springframework.boot.micrometer.metrics.autoconfigure.export.newrelic.NewRelicMetricsExportAutoConfiguration",
             "org.springframework.boot.micrometer.metrics.autoconfigure.export.otlp.OtlpMetricsExportAutoConfiguration",
             "org.springframework.boot.micrometer.metrics.autoconfigure.export.prometheus.PrometheusMetricsExportAutoConfiguration",
-            "org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration",
             "org.springframework.boot.micrometer.metrics.autoconfigure.export.stackdriver.StackdriverMetricsExportAutoConfiguration",
             "org.springframework.boot.micrometer.metrics.autoconfigure.export.statsd.StatsdMetricsExportAutoConfiguration",
             "org.springframework.boot.micrometer.metrics.autoconfigure.jvm.JvmMetricsAutoConfiguration",

@@ -2,10 +2,14 @@ package dev.serverlessapp.benchmark;
 
 import dev.serverlessapp.support.claim.ClaimRequest;
 import dev.serverlessapp.support.claim.Claims;
+import dev.serverlessapp.support.table.AppTable;
 import dev.serverlessapp.testsupport.Backends;
 import dev.serverlessapp.workloads.Fixtures;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,12 +27,15 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 
 /**
  * What user-api's backends allow: the calls of one sign-up (UserService.create: claim the email with a
  * conditional put, put the user if absent, complete the claim, send the welcome to SQS) driven directly
  * from this JVM with the same SDK clients and HTTP client, the same concurrency, against the same
- * emulators. user-api's own throughput is reported as a share of this ceiling, measured in the same
+ * emulators. The items and the message are the ones user-api writes (UserTable.put, WelcomeQueue), index
+ * attributes and trace attribute included: an item the table's two indexes file costs dynalite more than
+ * a bare one. user-api's own throughput is reported as a share of this ceiling, measured in the same
  * round on a fresh table.
  */
 final class UserApiCeiling implements AutoCloseable {
@@ -81,23 +88,38 @@ final class UserApiCeiling implements AutoCloseable {
         return count / seconds;
     }
 
-    /** The backend calls of one new sign-up, in UserService's order. */
+    /** The backend calls of one new sign-up, in UserService's order, with the item and message user-api sends. */
     private Mono<Void> signUp(Claims claims, String table, String email) {
         String id = UUID.randomUUID().toString();
+        Instant created = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         ClaimRequest claim = ClaimRequest.of("EMAIL#" + email, "CLAIM").ownedBy("REQUEST#" + UUID.randomUUID())
-                .with(Map.of("userId", AttributeValue.fromS(id), "created", AttributeValue.fromS("2026-12-01T00:00:00Z")));
-        Map<String, AttributeValue> user = Map.of("pk", AttributeValue.fromS("USER#" + id),
-                "sk", AttributeValue.fromS("PROFILE"), "id", AttributeValue.fromS(id),
-                "name", AttributeValue.fromS("Ceiling"), "email", AttributeValue.fromS(email),
-                "welcome", AttributeValue.fromS("PENDING"));
+                .with(Map.of("userId", AttributeValue.fromS(id), "created", AttributeValue.fromS(created.toString())));
+        Map<String, AttributeValue> user = Map.ofEntries(
+                Map.entry(AppTable.PK, AttributeValue.fromS("USER#" + id)),
+                Map.entry(AppTable.SK, AttributeValue.fromS("PROFILE")),
+                Map.entry("id", AttributeValue.fromS(id)),
+                Map.entry("name", AttributeValue.fromS("Bench User")),
+                Map.entry("email", AttributeValue.fromS(email)),
+                Map.entry("created", AttributeValue.fromS(created.toString())),
+                Map.entry("welcome", AttributeValue.fromS("PENDING")),
+                Map.entry(AppTable.ACTIVITY_PK, AttributeValue.fromS("CREATED#" + AppTable.hour(created))),
+                Map.entry(AppTable.ACTIVITY_SK, AttributeValue.fromS("USER#" + id)),
+                Map.entry(AppTable.DUE_PK, AttributeValue.fromS("WELCOME_DUE#"
+                        + AppTable.hourAtOrAfter(created.plus(Duration.ofMinutes(15))))),
+                Map.entry(AppTable.DUE_SK, AttributeValue.fromS("USER#" + id)));
+        String welcome = "{\"type\":\"welcome\",\"to\":\"" + email + "\",\"subject\":\"Welcome to our platform!\","
+                + "\"body\":\"Hello Bench User, welcome to our platform!\",\"userId\":\"" + id + "\"}";
+        String traceparent = "00-" + UUID.randomUUID().toString().replace("-", "") + "-"
+                + UUID.randomUUID().toString().replace("-", "").substring(16) + "-01";
         return claims.acquire(claim)
                 .flatMap(attempt -> attempt instanceof Claims.Attempt.Acquired acquired
                         ? Mono.fromFuture(() -> dynamo.putItem(put -> put.tableName(table).item(user)
                                         .conditionExpression("attribute_not_exists(pk)")))
                                 .then(Mono.defer(() -> claims.complete(acquired.claim(), Map.of())))
                         : Mono.error(new IllegalStateException("The email was claimed before: " + email)))
-                .then(Mono.fromFuture(() -> sqs.sendMessage(send -> send.queueUrl(queueUrl).messageBody(
-                        "{\"type\":\"welcome\",\"to\":\"" + email + "\",\"userId\":\"" + id + "\"}"))))
+                .then(Mono.fromFuture(() -> sqs.sendMessage(send -> send.queueUrl(queueUrl).messageBody(welcome)
+                        .messageAttributes(Map.of("traceparent", MessageAttributeValue.builder().dataType("String")
+                                .stringValue(traceparent).build())))))
                 .then();
     }
 

@@ -32,8 +32,8 @@ enum Variant {
     IMAGE_C2("image, full JIT (C1 and C2)", List.of("-XX:TieredStopAtLevel=4"), Map.of()),
     /** The image with Spring's start-up steps recorded, for the breakdown by component (StartupReport). */
     IMAGE_STEPS("image, start-up steps recorded", List.of(), Map.of()),
-    /** One component removed, to see what it costs as a whole (classes, memory, time): metrics and tracing. */
-    IMAGE_NO_OBSERVABILITY("image without metrics and tracing", List.of(),
+    /** One component removed, to see what it costs as a whole (classes, memory, time): Prometheus, tracing, OpenTelemetry. */
+    IMAGE_NO_OBSERVABILITY("image without Prometheus, tracing, OpenTelemetry", List.of(),
             Map.of("SPRING_AUTOCONFIGURE_EXCLUDE", Ablations.OBSERVABILITY)),
     /** The actuator (probes, Prometheus) served on the serving port: no second server, no child context. */
     IMAGE_ACTUATOR_ON_SERVING_PORT("image, actuator on the serving port", List.of(),
