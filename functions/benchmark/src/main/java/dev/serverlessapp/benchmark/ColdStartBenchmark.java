@@ -25,12 +25,15 @@ import java.util.function.ToDoubleFunction;
  * <pre>./mvnw -B -q verify -pl functions/benchmark -am -DskipTests -Pbenchmark -Dbenchmark.args="--runs=5"</pre>
  * Options: {@code --runs} (rounds, 5), {@code --requests} (per load, 300), {@code --concurrency} (8),
  * {@code --functions} (comma-separated, default every function module), {@code --variants}
- * ({@code floor,jar,jib_default,image}), {@code --out} (the Markdown report,
+ * (default {@code floor,jar,jib_default,image}; every {@link Variant} by its lower-case name, e.g.
+ * {@code floor,peer_spring,peer_quarkus,peer_quarkus_aot,image,image_c2,image_steps}), {@code --ceiling=false}
+ * (skips user-api's backend ceiling), {@code --out} (the Markdown report,
  * functions/benchmark/target/benchmark-results.md). To try a setting without rebuilding:
  * {@code --flags} (JVM flags added to every function launch, space-separated) and {@code --env}
  * (variables for every function, {@code NAME=value;NAME=value}).
  * <p>
- * Each round launches the floor once and every function in every variant, one process at a time.
+ * Each round launches the floor and the peers once and every function in every variant, one process at
+ * a time; for user-api it also drives its backend calls directly (its ceiling, {@link UserApiCeiling}).
  * Ratios are taken within a round, so a machine that is busier in one round than another skews
  * the absolute figures more than the ratios.
  */
@@ -42,6 +45,11 @@ public final class ColdStartBenchmark {
     private final Path logs;
     /** Per variant key ("floor" or "function / variant"), one measurement per round. */
     private final Map<String, List<Measurement>> results = new LinkedHashMap<>();
+    /** Per function, the start-up report of each round (IMAGE_STEPS): milliseconds by component. */
+    private final Map<String, List<Map<String, Double>>> steps = new LinkedHashMap<>();
+    /** user-api's backend ceiling, sign-ups per second, one per round. */
+    private final List<Double> ceiling = new ArrayList<>();
+    private String loadBefore;
 
     private ColdStartBenchmark(Map<String, String> options) throws IOException {
         this.options = options;
@@ -76,20 +84,33 @@ public final class ColdStartBenchmark {
         List<Variant> variants = Arrays.stream(options.getOrDefault("variants", "floor,jar,jib_default,image")
                 .split(",")).map(v -> Variant.valueOf(v.trim().toUpperCase())).toList();
         Map<String, Workload> functions = functions();
-        System.err.printf("Benchmark: %s on %s, %d runs, load %d requests x %d concurrent%n",
-                functions.keySet(), Runtime.version(), runs, requests, concurrency);
+        boolean withCeiling = functions.containsKey("user-api") && !"false".equals(options.get("ceiling"));
+        loadBefore = Files.readString(Path.of("/proc/loadavg")).trim();
+        System.err.printf("Benchmark: %s on %s, %d runs, load %d requests x %d concurrent; load average %s%n",
+                functions.keySet(), Runtime.version(), runs, requests, concurrency, loadBefore);
 
         fixtures.start(requests + 1);
-        for (int round = 1; round <= runs; round++) {
-            if (variants.contains(Variant.FLOOR)) {
-                measure("floor", Variant.FLOOR, null, new Workloads.EmailWorker(), round, requests, concurrency);
-            }
-            for (var function : functions.entrySet()) {
+        try (UserApiCeiling userApiCeiling = withCeiling ? new UserApiCeiling(fixtures, "none") : null) {
+            for (int round = 1; round <= runs; round++) {
                 for (Variant variant : variants) {
-                    if (variant != Variant.FLOOR) {
-                        measure(function.getKey() + " / " + variant.label, variant,
-                                Path.of("functions", function.getKey()), function.getValue(), round, requests,
-                                concurrency);
+                    if (variant.standsAlone()) {
+                        Workload workload = variant == Variant.FLOOR ? new Workloads.EmailWorker()
+                                : new Workloads.Peer(variant == Variant.PEER_SPRING ? "peer-spring-webflux" : "peer-quarkus");
+                        measure(variant.label, variant, null, workload, round, requests, concurrency);
+                    }
+                }
+                for (var function : functions.entrySet()) {
+                    if (userApiCeiling != null && function.getKey().equals("user-api")) {
+                        double signUps = userApiCeiling.signUpsPerSecond(fixtures.freshTable(), requests, concurrency);
+                        ceiling.add(signUps);
+                        System.err.printf("round %d  %-48s %6.0f sign-ups/s%n", round, "user-api backend ceiling", signUps);
+                    }
+                    for (Variant variant : variants) {
+                        if (!variant.standsAlone()) {
+                            measure(function.getKey() + " / " + variant.label, variant,
+                                    Path.of("functions", function.getKey()), function.getValue(), round, requests,
+                                    concurrency);
+                        }
                     }
                 }
             }
@@ -135,9 +156,14 @@ public final class ColdStartBenchmark {
         Path log = logs.resolve(key.replaceAll("[^a-zA-Z0-9-]+", "_") + "-" + round + ".log");
         int port = Ports.free();
         Variant.Command command = variant.command(functionDir, scratch);
-        if (variant != Variant.FLOOR) {
+        if (!variant.standsAlone()) {
+            env.putAll(variant.environment);
             env.putAll(extraEnvironment());
             command = command.withFlags(extraFlags());
+        }
+        Path stepsFile = variant == Variant.IMAGE_STEPS ? Variant.stepsFile(scratch, functionDir) : null;
+        if (stepsFile != null) {
+            Files.deleteIfExists(stepsFile);
         }
         try (FunctionLaunch launch = FunctionLaunch.start(command.arguments(), command.directory(), env, port, log)) {
             URI base = launch.base();
@@ -145,13 +171,32 @@ public final class ColdStartBenchmark {
             double coldStart = launch.awaitFirstAnswer(first);
             double idleRss = launch.idleRssMb();
             FunctionLaunch.Load load = launch.load(n -> workload.request(base, fixtures, run, n + 1), requests, concurrency);
-            Measurement m = new Measurement(coldStart, idleRss, load.maxRssMb(), load.eventsPerSecond(),
-                    load.p50Millis(), load.p99Millis());
+            FunctionLaunch.Load warm = launch.load(n -> workload.request(base, fixtures, run, requests + n + 1),
+                    requests, concurrency);
+            Measurement m = new Measurement(coldStart, idleRss, Math.max(load.maxRssMb(), warm.maxRssMb()),
+                    load.eventsPerSecond(), load.p50Millis(), load.p99Millis(), warm.eventsPerSecond());
             results.computeIfAbsent(key, k -> new ArrayList<>()).add(m);
-            System.err.printf("round %d  %-48s cold %6.0f ms  idle %5.0f MB  load %5.0f MB  %6.0f/s  p50 %5.1f ms  p99 %6.1f ms%n",
-                    round, key, coldStart, idleRss, load.maxRssMb(), load.eventsPerSecond(), load.p50Millis(),
-                    load.p99Millis());
+            System.err.printf("round %d  %-48s cold %6.0f ms  idle %5.0f MB  load %5.0f MB  %6.0f/s  p50 %5.1f ms  p99 %6.1f ms  warm %6.0f/s%n",
+                    round, key, coldStart, idleRss, m.loadRssMb(), load.eventsPerSecond(), load.p50Millis(),
+                    load.p99Millis(), warm.eventsPerSecond());
+            if (stepsFile != null) {
+                steps.computeIfAbsent(functionDir.getFileName().toString(), k -> new ArrayList<>())
+                        .add(readSteps(stepsFile, coldStart));
+            }
         }
+    }
+
+    /** The start-up report (StartupReport), plus what is left of the cold start: the first request. */
+    private static Map<String, Double> readSteps(Path file, double coldStart) throws IOException {
+        Map<String, Double> millis = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(file)) {
+            String[] fields = line.split("\t");
+            millis.put(fields[0], Double.parseDouble(fields[1]));
+        }
+        millis.put("first request (cold start − jvm until main − spring total)",
+                coldStart - millis.getOrDefault("jvm until main", 0.0) - millis.getOrDefault("spring total", 0.0));
+        millis.put("cold start", coldStart);
+        return millis;
     }
 
     private List<String> extraFlags() {
@@ -177,11 +222,13 @@ public final class ColdStartBenchmark {
                 .append(" in flight; every JVM with ").append(Variant.CONTAINER_MEMORY)
                 .append(options.containsKey("flags") ? "; functions also with " + options.get("flags") : "")
                 .append(options.containsKey("env") ? "; functions' environment adds " + options.get("env") : "")
-                .append(".\n")
-                .append("Median (min–max) over the rounds. Ratios are to the floor in the same round.\n\n");
+                .append(". Load average (1, 5, 15 min) before: ").append(loadBefore).append("; after: ")
+                .append(loadAverage()).append(".\n")
+                .append("Median (min–max) over the rounds. Ratios are to the floor in the same round. events/s, p50 "
+                        + "and p99: the first load, right after the start; warm events/s: a second load of the same size.\n\n");
         out.append("| function / variant | cold start ms | × floor | idle RSS MB | × floor | RSS under load MB "
-                + "| × floor | events/s | × floor | p50 ms | × floor | p99 ms | × floor |\n");
-        out.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+                + "| × floor | events/s | × floor | p50 ms | × floor | p99 ms | × floor | warm events/s | × floor |\n");
+        out.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         List<Measurement> floor = results.get("floor");
         for (var entry : results.entrySet()) {
             List<Measurement> ms = entry.getValue();
@@ -192,9 +239,70 @@ public final class ColdStartBenchmark {
             cell(out, ms, floor, Measurement::eventsPerSecond, "%.0f");
             cell(out, ms, floor, Measurement::p50Millis, "%.1f");
             cell(out, ms, floor, Measurement::p99Millis, "%.1f");
+            cell(out, ms, floor, Measurement::warmEventsPerSecond, "%.0f");
             out.append(" |\n");
         }
+        ceilingReport(out);
+        stepsReport(out);
         return out.toString();
+    }
+
+    /** user-api's warmed throughput as a share of what its backend calls allow, round by round. */
+    private void ceilingReport(StringBuilder out) {
+        if (ceiling.isEmpty()) {
+            return;
+        }
+        out.append("\nuser-api against its backend ceiling (its sign-up's calls driven directly, same round, fresh table): ")
+                .append(Stats.of(ceiling).format("%.0f")).append(" sign-ups/s.\n\n");
+        out.append("| variant | warm events/s | × ceiling |\n|---|---|---|\n");
+        for (var entry : results.entrySet()) {
+            if (!entry.getKey().startsWith("user-api / ")) {
+                continue;
+            }
+            List<Double> warm = entry.getValue().stream().map(Measurement::warmEventsPerSecond).toList();
+            List<Double> ratios = new ArrayList<>();
+            for (int i = 0; i < Math.min(warm.size(), ceiling.size()); i++) {
+                ratios.add(warm.get(i) / ceiling.get(i));
+            }
+            out.append("| ").append(entry.getKey()).append(" | ").append(Stats.of(warm).format("%.0f")).append(" | ")
+                    .append(Stats.of(ratios).format("%.2f")).append(" |\n");
+        }
+    }
+
+    /** Where each function's start-up goes (IMAGE_STEPS): milliseconds by component, median over the rounds. */
+    private void stepsReport(StringBuilder out) {
+        if (steps.isEmpty()) {
+            return;
+        }
+        List<String> components = new ArrayList<>();
+        steps.values().forEach(rounds -> rounds.forEach(round -> round.keySet().forEach(component -> {
+            if (!components.contains(component)) {
+                components.add(component);
+            }
+        })));
+        out.append("\nStart-up by component (variant \"").append(Variant.IMAGE_STEPS.label)
+                .append("\", StartupReport): each Spring step's own time, ms, median (min–max) over the rounds.\n\n");
+        out.append("| component |");
+        steps.keySet().forEach(function -> out.append(' ').append(function).append(" |"));
+        out.append("\n|---|");
+        steps.keySet().forEach(function -> out.append("---|"));
+        out.append('\n');
+        for (String component : components) {
+            out.append("| ").append(component).append(" |");
+            for (var rounds : steps.values()) {
+                List<Double> values = rounds.stream().map(round -> round.getOrDefault(component, 0.0)).toList();
+                out.append(' ').append(Stats.of(values).format("%.0f")).append(" |");
+            }
+            out.append('\n');
+        }
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).trim();
+        } catch (IOException e) {
+            return "unknown";
+        }
     }
 
     private static void cell(StringBuilder out, List<Measurement> ms, List<Measurement> floor,

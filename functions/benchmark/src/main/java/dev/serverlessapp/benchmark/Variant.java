@@ -9,6 +9,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.List;
+import java.util.Map;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 
@@ -26,7 +27,25 @@ enum Variant {
     /** The function as Jib's default layout ran it before this work: class directories, no AOT cache. */
     JIB_DEFAULT("image before (Jib default)"),
     /** The function as its image runs it now: the extracted jar, jvm.args and the AOT cache. */
-    IMAGE("image (AOT cache)");
+    IMAGE("image (AOT cache)"),
+    /** The image with both JIT compilers (C1 and C2), in place of jvm.args' C1 only: memory under load. */
+    IMAGE_C2("image, full JIT (C1 and C2)", List.of("-XX:TieredStopAtLevel=4"), Map.of()),
+    /** The image with Spring's start-up steps recorded, for the breakdown by component (StartupReport). */
+    IMAGE_STEPS("image, start-up steps recorded", List.of(), Map.of()),
+    /** One component removed, to see what it costs as a whole (classes, memory, time): Prometheus, tracing, OpenTelemetry. */
+    IMAGE_NO_OBSERVABILITY("image without Prometheus, tracing, OpenTelemetry", List.of(),
+            Map.of("SPRING_AUTOCONFIGURE_EXCLUDE", Ablations.OBSERVABILITY)),
+    /** The actuator (probes, Prometheus) served on the serving port: no second server, no child context. */
+    IMAGE_ACTUATOR_ON_SERVING_PORT("image, actuator on the serving port", List.of(),
+            Map.of("MANAGEMENT_PORT", "${server.port}")),
+    /** No actuator over HTTP at all: no Prometheus scrape, no /actuator/health. */
+    IMAGE_NO_MANAGEMENT_SERVER("image without the management server", List.of(), Map.of("MANAGEMENT_PORT", "-1")),
+    /** What a user would pick instead: the smallest Spring Boot WebFlux CloudEvent function, laid out and started as our images. */
+    PEER_SPRING("peer: Spring Boot WebFlux, minimal (AOT cache)"),
+    /** What a user would pick instead: Quarkus (Funqy Knative events) as its default fast-jar, with our image's flags. */
+    PEER_QUARKUS("peer: Quarkus fast-jar"),
+    /** The same Quarkus function in its AOT packaging (aot-jar) with a JDK AOT cache trained as ours are. */
+    PEER_QUARKUS_AOT("peer: Quarkus aot-jar (AOT cache)");
 
     /** The functions' memory limit in the chart (values.yaml, resources.limits.memory). */
     static final String CONTAINER_MEMORY = "-XX:MaxRAM=512m";
@@ -36,16 +55,36 @@ enum Variant {
             "-XX:+ExitOnOutOfMemoryError", "-XX:-UsePerfData");
 
     final String label;
+    /** JVM flags after the image's own (jvm.args), so that they win. */
+    final List<String> imageFlags;
+    /** Environment the variant adds to the function's. */
+    final Map<String, String> environment;
 
     Variant(String label) {
+        this(label, List.of(), Map.of());
+    }
+
+    Variant(String label, List<String> imageFlags, Map<String, String> environment) {
         this.label = label;
+        this.imageFlags = imageFlags;
+        this.environment = environment;
+    }
+
+    /** A peer or the floor: launched once per round, not once per function. */
+    boolean standsAlone() {
+        return this == FLOOR || name().startsWith("PEER_");
+    }
+
+    /** The image's layout started the image's way, with this variant's flags and environment. */
+    boolean isImage() {
+        return name().startsWith("IMAGE");
     }
 
     record Command(List<String> arguments, Path directory) {
-        /** The same command with more JVM flags, right after the java executable. */
+        /** The same command with more JVM flags: after the image's own (jvm.args), so that they win, else after java. */
         Command withFlags(List<String> flags) {
             List<String> all = new ArrayList<>(arguments);
-            all.addAll(1, flags);
+            all.addAll(all.indexOf("@jvm.args") + 1 > 0 ? all.indexOf("@jvm.args") + 1 : 1, flags);
             return new Command(all, directory);
         }
     }
@@ -70,12 +109,46 @@ enum Variant {
                 args.addAll(List.of("-cp", "classes:libs/*", mainClass(bootJar(functionDir))));
                 yield new Command(args, layout);
             }
-            case IMAGE -> {
+            case IMAGE, IMAGE_C2, IMAGE_STEPS, IMAGE_NO_OBSERVABILITY, IMAGE_ACTUATOR_ON_SERVING_PORT,
+                 IMAGE_NO_MANAGEMENT_SERVER -> {
                 // The image's entrypoint, from the image's working directory (functions/pom.xml).
-                args.addAll(List.of("@jvm.args", "-XX:AOTCache=app.aot", "-jar", "app.jar"));
+                args.add("@jvm.args");
+                args.addAll(imageFlags);
+                if (this == IMAGE_STEPS) {
+                    args.add("-Dapp.startup-report=" + stepsFile(scratch, functionDir).toAbsolutePath());
+                }
+                args.addAll(List.of("-XX:AOTCache=app.aot", "-jar", "app.jar"));
                 yield new Command(args, imageLayout(functionDir));
             }
+            case PEER_SPRING -> {
+                args.addAll(List.of("@jvm.args", "-XX:AOTCache=app.aot", "-jar", "app.jar"));
+                yield new Command(args, peer("spring-webflux").resolve("target/image/app"));
+            }
+            case PEER_QUARKUS -> {
+                args.addAll(List.of("@" + Path.of("functions/image/jvm.args").toAbsolutePath(), "-jar",
+                        "quarkus-run.jar"));
+                yield new Command(args, peer("quarkus").resolve("target/quarkus-app"));
+            }
+            case PEER_QUARKUS_AOT -> {
+                // Trained by the benchmark module's build (its pom), with jvm.args copied beside the jar.
+                args.addAll(List.of("@jvm.args", "-XX:AOTCache=app.aot", "-jar", "quarkus-run.jar"));
+                yield new Command(args, peer("quarkus-aot").resolve("target/quarkus-app"));
+            }
         };
+    }
+
+    /** Where a function's start-up report goes (IMAGE_STEPS). */
+    static Path stepsFile(Path scratch, Path functionDir) {
+        return scratch.resolve("steps-" + functionDir.getFileName() + ".tsv");
+    }
+
+    static Path peer(String name) {
+        Path dir = Path.of("functions/peers", name).toAbsolutePath();
+        if (!Files.isDirectory(dir.resolve("target"))) {
+            throw new IllegalStateException("The peer " + name + " is not built: run the benchmark through Maven "
+                    + "with -Pbenchmark (see ColdStartBenchmark)");
+        }
+        return dir;
     }
 
     static Path imageLayout(Path functionDir) {

@@ -35,7 +35,7 @@ public final class AotTraining {
         }
         try {
             train(options.get("function"), Path.of(options.getOrDefault("layout", ".")),
-                    Path.of(options.getOrDefault("log", "aot-training-app.log")),
+                    options.getOrDefault("jar", "app.jar"), Path.of(options.getOrDefault("log", "aot-training-app.log")),
                     Integer.parseInt(options.getOrDefault("requests", "40")));
         } catch (Exception | Error e) {
             e.printStackTrace();
@@ -45,7 +45,7 @@ public final class AotTraining {
         System.exit(0);
     }
 
-    static void train(String function, Path layout, Path log, int requests) throws Exception {
+    static void train(String function, Path layout, String jar, Path log, int requests) throws Exception {
         Workload workload = Workloads.forFunction(function).orElseThrow(() -> new IllegalArgumentException(
                 "No workload for " + function + ": add one to Workloads"));
         Path cache = layout.resolve("app.aot");
@@ -57,18 +57,27 @@ public final class AotTraining {
         env.putAll(workload.environment(fixtures));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         // The image's entrypoint (functions/pom.xml), from the layout that becomes the image's /app.
-        List<String> command = List.of(java, "@jvm.args", "-XX:AOTCacheOutput=app.aot", "-jar", "app.jar");
+        List<String> command = List.of(java, "@jvm.args", "-XX:AOTCacheOutput=app.aot", "-jar", jar);
         String run = "training-" + System.currentTimeMillis();
 
         int exit;
         try (FunctionLaunch launch = FunctionLaunch.start(command, layout, env, Ports.free(), log)) {
             URI base = launch.base();
             double firstAnswer = launch.awaitFirstAnswer(workload.request(base, fixtures, run, 0));
-            // Knative probes the serving port; Prometheus scrapes the management port.
-            expect(launch, HttpRequest.newBuilder(base.resolve("/readyz")).build(), 200);
-            expect(launch, HttpRequest.newBuilder(base.resolve("/livez")).build(), 200);
-            expect(launch, HttpRequest.newBuilder(launch.management().resolve("/actuator/prometheus")).build(), 200);
-            launch.load(n -> workload.request(base, fixtures, run, n + 1), requests, 4);
+            if (workload.probed()) {
+                // Knative probes the serving port; Prometheus scrapes the management port.
+                expect(launch, HttpRequest.newBuilder(base.resolve("/readyz")).build(), 200);
+                expect(launch, HttpRequest.newBuilder(base.resolve("/livez")).build(), 200);
+                expect(launch, HttpRequest.newBuilder(launch.management().resolve("/actuator/prometheus")).build(), 200);
+            }
+            // On a busy build machine a request may pass its deadline (503, which Knative would retry): that
+            // still trains its path. Only a run where most requests fail says something is wrong.
+            FunctionLaunch.Load load = launch.load(n -> workload.request(base, fixtures, run, n + 1), requests, 4,
+                    requests / 4);
+            if (load.failures() > 0) {
+                System.out.printf("%s training: %d of %d requests were not answered 2xx (see %s)%n", function,
+                        load.failures(), requests, log);
+            }
             List<Workload.Refused> refused = workload.refused(base, run);
             for (Workload.Refused request : refused) {
                 expect(launch, request.request(), request.status());

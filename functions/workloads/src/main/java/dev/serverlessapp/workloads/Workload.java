@@ -20,6 +20,11 @@ public interface Workload {
 
     HttpRequest request(URI base, Fixtures fixtures, String run, int n);
 
+    /** Whether it serves Knative's probes and a Prometheus scrape (the functions do; the benchmark's peers do not). */
+    default boolean probed() {
+        return true;
+    }
+
     /** A request the function must refuse, and the 4xx status it answers. */
     record Refused(HttpRequest request, int status) {
     }

@@ -22,7 +22,37 @@ public final class Workloads {
     }
 
     public static Optional<Workload> forFunction(String function) {
+        if (function.startsWith(Peer.PREFIX)) {
+            return Optional.of(new Peer(function));
+        }
         return all().stream().filter(s -> s.function().equals(function)).findFirst();
+    }
+
+    /**
+     * A benchmark peer ({@code functions/peers}): what a user would write instead, with no backend. It gets
+     * the event the benchmark's floor gets (an email-worker message) and does nothing with it.
+     */
+    public record Peer(String function) implements Workload {
+        static final String PREFIX = "peer-";
+
+        public Map<String, String> environment(Fixtures fixtures) {
+            return Map.of();
+        }
+
+        public HttpRequest request(URI base, Fixtures fixtures, String run, int n) {
+            return new EmailWorker().request(base, fixtures, run, n);
+        }
+
+        @Override
+        public boolean probed() {
+            return false;
+        }
+
+        /** Only the Spring peer reads the event as the functions do; Funqy's refusals are its own. */
+        @Override
+        public List<Refused> refused(URI base, String run) {
+            return function.contains("spring") ? Workload.super.refused(base, run) : List.of();
+        }
     }
 
     /**

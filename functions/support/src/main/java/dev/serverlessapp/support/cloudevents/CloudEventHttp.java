@@ -1,6 +1,5 @@
 package dev.serverlessapp.support.cloudevents;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.format.EventDeserializationException;
 import io.cloudevents.http.HttpMessageFactory;
@@ -25,7 +24,21 @@ public final class CloudEventHttp {
     /** Knative's sources and broker send small events; anything bigger is a mistake or an attack. */
     public static final int MAX_EVENT_BYTES = 256 * 1024;
 
+    /** Structured mode's JSON format: ours, whatever else the class path registers with the SDK. */
+    private static final JsonEventFormat STRUCTURED = new JsonEventFormat();
+
     private CloudEventHttp() {
+    }
+
+    /** The SDK's test for structured mode: the media type, without parameters, names the format. */
+    private static boolean isStructuredJson(HttpHeaders headers) {
+        String contentType = headers.getFirst(HttpHeaders.CONTENT_TYPE);
+        if (contentType == null) {
+            return false;
+        }
+        int parameters = contentType.indexOf(';');
+        String mediaType = (parameters < 0 ? contentType : contentType.substring(0, parameters)).trim();
+        return mediaType.equalsIgnoreCase(JsonEventFormat.CONTENT_TYPE);
     }
 
     /**
@@ -50,9 +63,10 @@ public final class CloudEventHttp {
     static CloudEvent toEvent(HttpHeaders headers, byte[] body) {
         CloudEvent event;
         try {
-            event = HttpMessageFactory.createReader(
-                    consumer -> headers.forEach((name, values) -> values.forEach(value -> consumer.accept(name, value))),
-                    body).toEvent();
+            event = isStructuredJson(headers)
+                    ? STRUCTURED.deserialize(body)
+                    : HttpMessageFactory.createReader(consumer -> headers.forEach((name, values) ->
+                            values.forEach(value -> consumer.accept(name, value))), body).toEvent();
         } catch (CloudEventRWException e) {
             throw e.getKind() == CloudEventRWException.CloudEventRWExceptionKind.UNKNOWN_ENCODING
                     ? unknownEncoding(headers, e)
@@ -80,9 +94,10 @@ public final class CloudEventHttp {
                 + "(binary mode) or an application/cloudevents+json body (structured mode)", e);
     }
 
-    /** Jackson's own words, without the class name and the source excerpt the SDK wraps them in. */
+    /** The format's own words (Jackson's without the source excerpt on its later lines), not the class name wrapping them. */
     private static String reason(EventDeserializationException e) {
-        return e.getCause() instanceof JsonProcessingException json ? json.getOriginalMessage() : "malformed JSON";
+        String message = e.getCause() == null ? null : e.getCause().getMessage();
+        return message == null || message.isBlank() ? "malformed JSON" : message.lines().findFirst().orElseThrow();
     }
 
     /** A binary-mode reply, which the broker publishes as a new event. */

@@ -2,8 +2,6 @@ package dev.serverlessapp.support.cloudevents;
 
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.format.EventFormat;
-import io.cloudevents.core.provider.EventFormatProvider;
-import io.cloudevents.jackson.JsonFormat;
 import java.nio.charset.StandardCharsets;
 
 /** Stores a reply event as structured JSON, so a redelivered event gets the same reply back. */
@@ -12,7 +10,8 @@ final class ReplyCodec {
     /** Stored for a handled event that had no reply. */
     static final String NO_REPLY = "";
 
-    private static final EventFormat FORMAT = EventFormatProvider.getInstance().resolveFormat(JsonFormat.CONTENT_TYPE);
+    /** Ours, not whichever the class path registers first: stored replies must read back the same way. */
+    private static final EventFormat FORMAT = new JsonEventFormat();
 
     private ReplyCodec() {
     }
