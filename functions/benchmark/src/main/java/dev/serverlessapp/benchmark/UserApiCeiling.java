@@ -1,13 +1,15 @@
 package dev.serverlessapp.benchmark;
 
+import dev.serverlessapp.contract.EmailClaimItem;
+import dev.serverlessapp.contract.Table;
+import dev.serverlessapp.contract.UserItem;
+import dev.serverlessapp.contract.WelcomeMessage;
 import dev.serverlessapp.support.claim.ClaimRequest;
 import dev.serverlessapp.support.claim.Claims;
-import dev.serverlessapp.support.table.AppTable;
 import dev.serverlessapp.testsupport.Backends;
 import dev.serverlessapp.workloads.Fixtures;
 import java.net.URI;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -19,6 +21,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
@@ -34,11 +37,12 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
  * conditional put, put the user if absent, complete the claim, send the welcome to SQS) driven directly
  * from this JVM with the same SDK clients and HTTP client, the same concurrency, against the same
  * emulators. The items and the message are the ones user-api writes (UserTable.put, WelcomeQueue), index
- * attributes and trace attribute included: an item the table's two indexes file costs dynalite more than
- * a bare one. user-api's own throughput is reported as a share of this ceiling, measured in the same
+ * attribute and trace attribute included: an item an index files costs dynalite more than a bare one. user-api's own throughput is reported as a share of this ceiling, measured in the same
  * round on a fresh table.
  */
 final class UserApiCeiling implements AutoCloseable {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final SdkAsyncHttpClient http = NettyNioAsyncHttpClient.builder().build();
     private final DynamoDbAsyncClient dynamo;
@@ -92,23 +96,19 @@ final class UserApiCeiling implements AutoCloseable {
     private Mono<Void> signUp(Claims claims, String table, String email) {
         String id = UUID.randomUUID().toString();
         Instant created = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-        ClaimRequest claim = ClaimRequest.of("EMAIL#" + email, "CLAIM").ownedBy("REQUEST#" + UUID.randomUUID())
-                .with(Map.of("userId", AttributeValue.fromS(id), "created", AttributeValue.fromS(created.toString())));
-        Map<String, AttributeValue> user = Map.ofEntries(
-                Map.entry(AppTable.PK, AttributeValue.fromS("USER#" + id)),
-                Map.entry(AppTable.SK, AttributeValue.fromS("PROFILE")),
-                Map.entry("id", AttributeValue.fromS(id)),
-                Map.entry("name", AttributeValue.fromS("Bench User")),
-                Map.entry("email", AttributeValue.fromS(email)),
-                Map.entry("created", AttributeValue.fromS(created.toString())),
-                Map.entry("welcome", AttributeValue.fromS("PENDING")),
-                Map.entry(AppTable.ACTIVITY_PK, AttributeValue.fromS("CREATED#" + AppTable.hour(created))),
-                Map.entry(AppTable.ACTIVITY_SK, AttributeValue.fromS("USER#" + id)),
-                Map.entry(AppTable.DUE_PK, AttributeValue.fromS("WELCOME_DUE#"
-                        + AppTable.hourAtOrAfter(created.plus(Duration.ofMinutes(15))))),
-                Map.entry(AppTable.DUE_SK, AttributeValue.fromS("USER#" + id)));
-        String welcome = "{\"type\":\"welcome\",\"to\":\"" + email + "\",\"subject\":\"Welcome to our platform!\","
-                + "\"body\":\"Hello Bench User, welcome to our platform!\",\"userId\":\"" + id + "\"}";
+        ClaimRequest claim = ClaimRequest.of(EmailClaimItem.pk(email), EmailClaimItem.SK).ownedBy("REQUEST#" + UUID.randomUUID())
+                .with(Map.of(EmailClaimItem.USER_ID, AttributeValue.fromS(id),
+                        EmailClaimItem.CREATED, AttributeValue.fromS(created.toString())));
+        Map<String, AttributeValue> user = Map.of(
+                Table.PK, AttributeValue.fromS(UserItem.pk(id)),
+                Table.SK, AttributeValue.fromS(UserItem.SK),
+                UserItem.ID, AttributeValue.fromS(id),
+                UserItem.NAME, AttributeValue.fromS("Bench User"),
+                UserItem.EMAIL, AttributeValue.fromS(email),
+                UserItem.CREATED, AttributeValue.fromS(created.toString()),
+                Table.ACTIVITY_PK, AttributeValue.fromS(UserItem.createdIn(created)),
+                Table.ACTIVITY_SK, AttributeValue.fromS(UserItem.pk(id)));
+        String welcome = JSON.writeValueAsString(WelcomeMessage.to(id, "Bench User", email));
         String traceparent = "00-" + UUID.randomUUID().toString().replace("-", "") + "-"
                 + UUID.randomUUID().toString().replace("-", "").substring(16) + "-01";
         return claims.acquire(claim)
