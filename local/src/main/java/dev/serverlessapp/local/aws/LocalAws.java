@@ -1,6 +1,6 @@
 package dev.serverlessapp.local.aws;
 
-import dev.serverlessapp.local.RuntimeOptions;
+import dev.serverlessapp.local.lifecycle.Stopping;
 import dev.serverlessapp.support.table.AppTable;
 import dev.serverlessapp.testsupport.Dynalite;
 import dev.serverlessapp.testsupport.ElasticMq;
@@ -48,7 +48,15 @@ public final class LocalAws implements AutoCloseable {
     /** SQS moves a message to the queue's dead-letter queue after this many receives, as the chart's default. */
     public static final int MAX_RECEIVE_COUNT = 5;
 
-    private final RuntimeOptions options;
+    /**
+     * What to start: which backends, LocalStack's endpoint, the region, where the embedded servers keep their
+     * data, and their ports (0 = a free one).
+     */
+    public record Settings(Backends backends, URI awsEndpoint, String region, Path dataDir, int dynamoDbPort,
+                           int sqsPort, int s3Port, int smtpPort) {
+    }
+
+    private final Settings options;
     private final List<AutoCloseable> servers = new ArrayList<>();
     private URI dynamoDb;
     private URI sqs;
@@ -57,12 +65,12 @@ public final class LocalAws implements AutoCloseable {
     private SqsAsyncClient sqsAsync;
     private S3AsyncClient s3Async;
 
-    private LocalAws(RuntimeOptions options) {
+    private LocalAws(Settings options) {
         this.options = options;
     }
 
     /** Starts what the options ask for, reporting each step. */
-    public static LocalAws start(RuntimeOptions options, Consumer<String> progress) {
+    public static LocalAws start(Settings options, Consumer<String> progress) {
         LocalAws aws = new LocalAws(options);
         try {
             aws.startServers(progress);
@@ -74,21 +82,20 @@ public final class LocalAws implements AutoCloseable {
     }
 
     private void startServers(Consumer<String> progress) {
-        RuntimeOptions.Ports ports = options.ports();
         switch (options.backends()) {
             case EMBEDDED -> {
-                int dynamoPort = PortTakenException.check(ports.dynamoDb(), "DynamoDB", "--dynamodb-port");
+                int dynamoPort = PortTakenException.check(options.dynamoDbPort(), "DynamoDB", "--dynamodb-port");
                 progress.accept("DynamoDB (dynalite) on port " + dynamoPort);
                 Dynalite dynalite = Dynalite.start(dynamoPort, folder("dynamodb"));
                 servers.add(dynalite);
                 dynamoDb = dynalite.endpoint();
-                int sqsPort = PortTakenException.check(ports.sqs(), "SQS", "--sqs-port");
+                int sqsPort = PortTakenException.check(options.sqsPort(), "SQS", "--sqs-port");
                 progress.accept("SQS (ElasticMQ) on port " + sqsPort);
                 // Queued messages outlive a restart, as they would in SQS.
                 ElasticMq elasticMq = ElasticMq.start(sqsPort, folder("sqs"));
                 servers.add(elasticMq);
                 sqs = elasticMq.endpoint();
-                int s3Port = PortTakenException.check(ports.s3(), "S3", "--s3-port");
+                int s3Port = PortTakenException.check(options.s3Port(), "S3", "--s3-port");
                 progress.accept("S3 (S3Proxy) on port " + s3Port);
                 S3ProxyServer s3Proxy = S3ProxyServer.start(s3Port, folder("s3"));
                 servers.add(s3Proxy);
@@ -101,7 +108,7 @@ public final class LocalAws implements AutoCloseable {
             }
             case AWS -> progress.accept("real AWS in " + options.region() + " (credentials from the default chain)");
         }
-        int smtpPort = PortTakenException.check(ports.smtp(), "SMTP", "--smtp-port");
+        int smtpPort = PortTakenException.check(options.smtpPort(), "SMTP", "--smtp-port");
         progress.accept("SMTP catcher (GreenMail) on port " + smtpPort);
         smtp = SmtpCatcher.start(smtpPort);
         servers.add(smtp);
@@ -115,7 +122,7 @@ public final class LocalAws implements AutoCloseable {
         }
     }
 
-    public RuntimeOptions.Backends mode() {
+    public Backends mode() {
         return options.backends();
     }
 
@@ -146,7 +153,7 @@ public final class LocalAws implements AutoCloseable {
     public Map<String, String> functionEnvironment() {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("AWS_REGION", options.region());
-        if (options.backends() != RuntimeOptions.Backends.AWS) {
+        if (options.backends() != Backends.AWS) {
             env.put("AWS_ACCESS_KEY_ID", "test");
             env.put("AWS_SECRET_ACCESS_KEY", "test");
             env.put("AWS_ENDPOINT_URL", null);
@@ -178,7 +185,7 @@ public final class LocalAws implements AutoCloseable {
 
     /** Creates the table if it is missing, and waits until it is ACTIVE. */
     public void ensureTable(String name) {
-        if (options.backends() == RuntimeOptions.Backends.AWS) {
+        if (options.backends() == Backends.AWS) {
             return;
         }
         try (DynamoDbClient dynamo = configure(DynamoDbClient.builder(), dynamoDb)
@@ -198,7 +205,7 @@ public final class LocalAws implements AutoCloseable {
             try {
                 return client.getQueueUrl(g -> g.queueName(name)).queueUrl();
             } catch (QueueDoesNotExistException e) {
-                if (options.backends() == RuntimeOptions.Backends.AWS) {
+                if (options.backends() == Backends.AWS) {
                     throw new IllegalStateException("Queue " + name + " does not exist in AWS: create it as README's "
                             + "deploy section describes", e);
                 }
@@ -228,7 +235,7 @@ public final class LocalAws implements AutoCloseable {
                     throw e;
                 }
             }
-            if (options.backends() == RuntimeOptions.Backends.AWS) {
+            if (options.backends() == Backends.AWS) {
                 throw new IllegalStateException("Bucket " + name + " does not exist in AWS: create it as README's "
                         + "deploy section describes");
             }
@@ -274,7 +281,7 @@ public final class LocalAws implements AutoCloseable {
     }
 
     private AwsCredentialsProvider credentials() {
-        return options.backends() == RuntimeOptions.Backends.AWS
+        return options.backends() == Backends.AWS
                 ? DefaultCredentialsProvider.builder().build()
                 : StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"));
     }
@@ -287,7 +294,7 @@ public final class LocalAws implements AutoCloseable {
         if (s3Async != null) {
             s3Async.close();
         }
-        dev.serverlessapp.local.LocalRuntime.inParallel(List.copyOf(servers));
+        Stopping.inParallel(List.copyOf(servers));
         servers.clear();
     }
 }
