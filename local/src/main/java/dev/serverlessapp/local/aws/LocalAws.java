@@ -4,6 +4,7 @@ import dev.serverlessapp.local.lifecycle.Stopping;
 import dev.serverlessapp.support.table.AppTable;
 import dev.serverlessapp.testsupport.Dynalite;
 import dev.serverlessapp.testsupport.ElasticMq;
+import dev.serverlessapp.testsupport.Ports;
 import dev.serverlessapp.testsupport.S3ProxyServer;
 import dev.serverlessapp.testsupport.SmtpCatcher;
 import java.io.IOException;
@@ -17,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.IntSupplier;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -71,9 +73,14 @@ public final class LocalAws implements AutoCloseable {
 
     /** Starts what the options ask for, reporting each step. */
     public static LocalAws start(Settings options, Consumer<String> progress) {
+        return start(options, progress, Ports::free);
+    }
+
+    /** As {@link #start(Settings, Consumer)}, taking its free ports from {@code freePorts}. */
+    static LocalAws start(Settings options, Consumer<String> progress, IntSupplier freePorts) {
         LocalAws aws = new LocalAws(options);
         try {
-            aws.startServers(progress);
+            aws.startServers(progress, new ServerPorts(freePorts));
         } catch (RuntimeException e) {
             aws.close();
             throw e;
@@ -81,25 +88,22 @@ public final class LocalAws implements AutoCloseable {
         return aws;
     }
 
-    private void startServers(Consumer<String> progress) {
+    private void startServers(Consumer<String> progress, ServerPorts ports) {
         switch (options.backends()) {
             case EMBEDDED -> {
-                int dynamoPort = PortTakenException.check(options.dynamoDbPort(), "DynamoDB", "--dynamodb-port");
-                progress.accept("DynamoDB (dynalite) on port " + dynamoPort);
-                Dynalite dynalite = Dynalite.start(dynamoPort, folder("dynamodb"));
-                servers.add(dynalite);
+                Dynalite dynalite = started(ports.start(options.dynamoDbPort(), "DynamoDB", "--dynamodb-port",
+                        port -> Dynalite.start(port, folder("dynamodb"))));
                 dynamoDb = dynalite.endpoint();
-                int sqsPort = PortTakenException.check(options.sqsPort(), "SQS", "--sqs-port");
-                progress.accept("SQS (ElasticMQ) on port " + sqsPort);
+                progress.accept("DynamoDB (dynalite) on port " + dynamoDb.getPort());
                 // Queued messages outlive a restart, as they would in SQS.
-                ElasticMq elasticMq = ElasticMq.start(sqsPort, folder("sqs"));
-                servers.add(elasticMq);
+                ElasticMq elasticMq = started(ports.start(options.sqsPort(), "SQS", "--sqs-port",
+                        port -> ElasticMq.start(port, folder("sqs"))));
                 sqs = elasticMq.endpoint();
-                int s3Port = PortTakenException.check(options.s3Port(), "S3", "--s3-port");
-                progress.accept("S3 (S3Proxy) on port " + s3Port);
-                S3ProxyServer s3Proxy = S3ProxyServer.start(s3Port, folder("s3"));
-                servers.add(s3Proxy);
+                progress.accept("SQS (ElasticMQ) on port " + sqs.getPort());
+                S3ProxyServer s3Proxy = started(ports.start(options.s3Port(), "S3", "--s3-port",
+                        port -> S3ProxyServer.start(port, folder("s3"))));
                 s3 = s3Proxy.endpoint();
+                progress.accept("S3 (S3Proxy) on port " + s3.getPort());
             }
             case LOCALSTACK -> {
                 // One endpoint for everything, as LocalStack serves every service on one port.
@@ -108,10 +112,13 @@ public final class LocalAws implements AutoCloseable {
             }
             case AWS -> progress.accept("real AWS in " + options.region() + " (credentials from the default chain)");
         }
-        int smtpPort = PortTakenException.check(options.smtpPort(), "SMTP", "--smtp-port");
-        progress.accept("SMTP catcher (GreenMail) on port " + smtpPort);
-        smtp = SmtpCatcher.start(smtpPort);
-        servers.add(smtp);
+        smtp = started(ports.start(options.smtpPort(), "SMTP", "--smtp-port", SmtpCatcher::start));
+        progress.accept("SMTP catcher (GreenMail) on port " + smtp.port());
+    }
+
+    private <T extends AutoCloseable> T started(T server) {
+        servers.add(server);
+        return server;
     }
 
     private Path folder(String name) {
