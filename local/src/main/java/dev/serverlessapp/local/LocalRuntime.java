@@ -29,6 +29,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
@@ -70,13 +72,25 @@ public final class LocalRuntime implements AutoCloseable {
     private void startAll(Consumer<String> progress) {
         DataFolder.prepare(options.dataDir(), options.fresh());
         progress.accept("rendering the chart helm/serverless-app with its default values");
-        chart = ChartSource.render(options.projectDir().resolve("helm/serverless-app"), options.namespace());
-        // Fail on what cannot run before anything starts: an unsupported filter, a bad schedule.
-        chart.triggers().forEach(t -> EventFilter.of(t.getMetadata().getName(), t.getSpec()));
+        // Rendering (a child JVM) and the backends need each other not: they start side by side.
+        CompletableFuture<ChartModel> rendering = new CompletableFuture<>();
+        Thread.ofVirtual().name("render-chart").start(() -> {
+            try {
+                rendering.complete(ChartSource.render(options.projectDir().resolve("helm/serverless-app"), options.namespace()));
+            } catch (Throwable e) {
+                rendering.completeExceptionally(e);
+            }
+        });
         int brokerPort = PortTakenException.check(options.ports().broker(), "broker", "--broker-port");
         int apiPort = PortTakenException.check(options.ports().api(), "API", "--api-port");
-
         aws = started(LocalAws.start(options.aws(), progress));
+        try {
+            chart = rendering.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
+        // Fail on what cannot run before anything else starts: an unsupported filter, a bad schedule.
+        chart.triggers().forEach(t -> EventFilter.of(t.getMetadata().getName(), t.getSpec()));
         Provisioning.Provisioned provisioned = Provisioning.provision(chart, aws, options.env());
         progress.accept("provisioned table, queues " + provisioned.queues().keySet() + " and bucket " + provisioned.bucket());
 

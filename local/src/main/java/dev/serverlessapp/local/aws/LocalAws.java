@@ -17,7 +17,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.function.IntSupplier;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -65,6 +69,8 @@ public final class LocalAws implements AutoCloseable {
     private URI s3;
     private SmtpCatcher smtp;
     private SqsAsyncClient sqsAsync;
+    /** The first backend that failed to start while others started beside it. */
+    private RuntimeException failure;
     private S3AsyncClient s3Async;
 
     private LocalAws(Settings options) {
@@ -91,18 +97,26 @@ public final class LocalAws implements AutoCloseable {
     private void startServers(Consumer<String> progress, ServerPorts ports) {
         switch (options.backends()) {
             case EMBEDDED -> {
-                Dynalite dynalite = started(ports.start(options.dynamoDbPort(), "DynamoDB", "--dynamodb-port",
-                        port -> Dynalite.start(port, folder("dynamodb"))));
-                dynamoDb = dynalite.endpoint();
+                // dynalite and S3Proxy are processes of their own: they start while ElasticMQ starts here.
+                CompletableFuture<Dynalite> dynalite = inBackground(() -> ports.start(options.dynamoDbPort(), "DynamoDB",
+                        "--dynamodb-port", port -> Dynalite.start(port, folder("dynamodb"))));
+                CompletableFuture<S3ProxyServer> s3Proxy = inBackground(() -> ports.start(options.s3Port(), "S3",
+                        "--s3-port", port -> S3ProxyServer.start(port, folder("s3"))));
+                try {
+                    // Queued messages outlive a restart, as they would in SQS.
+                    ElasticMq elasticMq = started(ports.start(options.sqsPort(), "SQS", "--sqs-port",
+                            port -> ElasticMq.start(port, folder("sqs"))));
+                    sqs = elasticMq.endpoint();
+                    progress.accept("SQS (ElasticMQ) on port " + sqs.getPort());
+                } finally {
+                    // Whatever else failed, what did start is kept, so that close() stops it.
+                    dynamoDb = joined(dynalite).map(Dynalite::endpoint).orElse(null);
+                    s3 = joined(s3Proxy).map(S3ProxyServer::endpoint).orElse(null);
+                }
+                if (failure != null) {
+                    throw failure;
+                }
                 progress.accept("DynamoDB (dynalite) on port " + dynamoDb.getPort());
-                // Queued messages outlive a restart, as they would in SQS.
-                ElasticMq elasticMq = started(ports.start(options.sqsPort(), "SQS", "--sqs-port",
-                        port -> ElasticMq.start(port, folder("sqs"))));
-                sqs = elasticMq.endpoint();
-                progress.accept("SQS (ElasticMQ) on port " + sqs.getPort());
-                S3ProxyServer s3Proxy = started(ports.start(options.s3Port(), "S3", "--s3-port",
-                        port -> S3ProxyServer.start(port, folder("s3"))));
-                s3 = s3Proxy.endpoint();
                 progress.accept("S3 (S3Proxy) on port " + s3.getPort());
             }
             case LOCALSTACK -> {
@@ -114,6 +128,30 @@ public final class LocalAws implements AutoCloseable {
         }
         smtp = started(ports.start(options.smtpPort(), "SMTP", "--smtp-port", SmtpCatcher::start));
         progress.accept("SMTP catcher (GreenMail) on port " + smtp.port());
+    }
+
+    private static <T> CompletableFuture<T> inBackground(Supplier<T> start) {
+        CompletableFuture<T> future = new CompletableFuture<>();
+        Thread.ofVirtual().name("start-backend").start(() -> {
+            try {
+                future.complete(start.get());
+            } catch (Throwable e) {
+                future.completeExceptionally(e);
+            }
+        });
+        return future;
+    }
+
+    /** The started server, kept for close(); a failed start is rethrown once every other has ended. */
+    private <T extends AutoCloseable> Optional<T> joined(CompletableFuture<T> starting) {
+        try {
+            return Optional.of(started(starting.join()));
+        } catch (CompletionException e) {
+            if (failure == null) {
+                failure = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+            }
+            return Optional.empty();
+        }
     }
 
     private <T extends AutoCloseable> T started(T server) {

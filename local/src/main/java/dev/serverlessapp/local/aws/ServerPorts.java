@@ -19,6 +19,8 @@ final class ServerPorts {
     static final int ATTEMPTS = 5;
 
     private final IntSupplier freePorts;
+    /** Ports handed out already: servers starting side by side never get the same one. */
+    private final java.util.Set<Integer> handedOut = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     ServerPorts(IntSupplier freePorts) {
         this.freePorts = freePorts;
@@ -32,6 +34,9 @@ final class ServerPorts {
         RuntimeException lost = null;
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             int free = freePorts.getAsInt();
+            if (!handedOut.add(free)) {
+                continue;
+            }
             if (Ports.isListening(free)) {
                 // Taken already: a child would see that listener and think itself started.
                 lost = new PortTakenException(free, what, flag);
