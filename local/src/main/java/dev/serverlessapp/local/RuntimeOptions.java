@@ -1,5 +1,7 @@
 package dev.serverlessapp.local;
 
+import dev.serverlessapp.local.aws.Backends;
+import dev.serverlessapp.local.aws.LocalAws;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,9 +16,6 @@ public record RuntimeOptions(Path projectDir, Path dataDir, boolean fresh, Backe
                              Duration bucketPollInterval, String namespace, java.util.Map<String, String> env,
                              String bindAddress) {
 
-    /** Embedded servers, LocalStack (or any one AWS-compatible endpoint), or real AWS. */
-    public enum Backends { EMBEDDED, LOCALSTACK, AWS }
-
     /** The fixed ports a user types; 0 takes a free one. */
     public record Ports(int api, int broker, int dynamoDb, int sqs, int s3, int smtp) {
         public static Ports defaults() {
@@ -26,6 +25,12 @@ public record RuntimeOptions(Path projectDir, Path dataDir, boolean fresh, Backe
         public static Ports random() {
             return new Ports(0, 0, 0, 0, 0, 0);
         }
+    }
+
+    /** What the AWS side starts, and on which ports. */
+    public LocalAws.Settings aws() {
+        return new LocalAws.Settings(backends, awsEndpoint, region, dataDir, ports.dynamoDb(), ports.sqs(), ports.s3(),
+                ports.smtp());
     }
 
     public static RuntimeOptions defaults(Path projectDir) {

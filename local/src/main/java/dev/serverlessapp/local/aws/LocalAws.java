@@ -1,9 +1,10 @@
 package dev.serverlessapp.local.aws;
 
-import dev.serverlessapp.local.RuntimeOptions;
+import dev.serverlessapp.local.lifecycle.Stopping;
 import dev.serverlessapp.support.table.AppTable;
 import dev.serverlessapp.testsupport.Dynalite;
 import dev.serverlessapp.testsupport.ElasticMq;
+import dev.serverlessapp.testsupport.Ports;
 import dev.serverlessapp.testsupport.S3ProxyServer;
 import dev.serverlessapp.testsupport.SmtpCatcher;
 import java.io.IOException;
@@ -16,7 +17,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
+import java.util.function.IntSupplier;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -48,24 +54,39 @@ public final class LocalAws implements AutoCloseable {
     /** SQS moves a message to the queue's dead-letter queue after this many receives, as the chart's default. */
     public static final int MAX_RECEIVE_COUNT = 5;
 
-    private final RuntimeOptions options;
+    /**
+     * What to start: which backends, LocalStack's endpoint, the region, where the embedded servers keep their
+     * data, and their ports (0 = a free one).
+     */
+    public record Settings(Backends backends, URI awsEndpoint, String region, Path dataDir, int dynamoDbPort,
+                           int sqsPort, int s3Port, int smtpPort) {
+    }
+
+    private final Settings options;
     private final List<AutoCloseable> servers = new ArrayList<>();
     private URI dynamoDb;
     private URI sqs;
     private URI s3;
     private SmtpCatcher smtp;
     private SqsAsyncClient sqsAsync;
+    /** The first backend that failed to start while others started beside it. */
+    private RuntimeException failure;
     private S3AsyncClient s3Async;
 
-    private LocalAws(RuntimeOptions options) {
+    private LocalAws(Settings options) {
         this.options = options;
     }
 
     /** Starts what the options ask for, reporting each step. */
-    public static LocalAws start(RuntimeOptions options, Consumer<String> progress) {
+    public static LocalAws start(Settings options, Consumer<String> progress) {
+        return start(options, progress, Ports::free);
+    }
+
+    /** As {@link #start(Settings, Consumer)}, taking its free ports from {@code freePorts}. */
+    static LocalAws start(Settings options, Consumer<String> progress, IntSupplier freePorts) {
         LocalAws aws = new LocalAws(options);
         try {
-            aws.startServers(progress);
+            aws.startServers(progress, new ServerPorts(freePorts));
         } catch (RuntimeException e) {
             aws.close();
             throw e;
@@ -73,26 +94,30 @@ public final class LocalAws implements AutoCloseable {
         return aws;
     }
 
-    private void startServers(Consumer<String> progress) {
-        RuntimeOptions.Ports ports = options.ports();
+    private void startServers(Consumer<String> progress, ServerPorts ports) {
         switch (options.backends()) {
             case EMBEDDED -> {
-                int dynamoPort = PortTakenException.check(ports.dynamoDb(), "DynamoDB", "--dynamodb-port");
-                progress.accept("DynamoDB (dynalite) on port " + dynamoPort);
-                Dynalite dynalite = Dynalite.start(dynamoPort, folder("dynamodb"));
-                servers.add(dynalite);
-                dynamoDb = dynalite.endpoint();
-                int sqsPort = PortTakenException.check(ports.sqs(), "SQS", "--sqs-port");
-                progress.accept("SQS (ElasticMQ) on port " + sqsPort);
-                // Queued messages outlive a restart, as they would in SQS.
-                ElasticMq elasticMq = ElasticMq.start(sqsPort, folder("sqs"));
-                servers.add(elasticMq);
-                sqs = elasticMq.endpoint();
-                int s3Port = PortTakenException.check(ports.s3(), "S3", "--s3-port");
-                progress.accept("S3 (S3Proxy) on port " + s3Port);
-                S3ProxyServer s3Proxy = S3ProxyServer.start(s3Port, folder("s3"));
-                servers.add(s3Proxy);
-                s3 = s3Proxy.endpoint();
+                // dynalite and S3Proxy are processes of their own: they start while ElasticMQ starts here.
+                CompletableFuture<Dynalite> dynalite = inBackground(() -> ports.start(options.dynamoDbPort(), "DynamoDB",
+                        "--dynamodb-port", port -> Dynalite.start(port, folder("dynamodb"))));
+                CompletableFuture<S3ProxyServer> s3Proxy = inBackground(() -> ports.start(options.s3Port(), "S3",
+                        "--s3-port", port -> S3ProxyServer.start(port, folder("s3"))));
+                try {
+                    // Queued messages outlive a restart, as they would in SQS.
+                    ElasticMq elasticMq = started(ports.start(options.sqsPort(), "SQS", "--sqs-port",
+                            port -> ElasticMq.start(port, folder("sqs"))));
+                    sqs = elasticMq.endpoint();
+                    progress.accept("SQS (ElasticMQ) on port " + sqs.getPort());
+                } finally {
+                    // Whatever else failed, what did start is kept, so that close() stops it.
+                    dynamoDb = joined(dynalite).map(Dynalite::endpoint).orElse(null);
+                    s3 = joined(s3Proxy).map(S3ProxyServer::endpoint).orElse(null);
+                }
+                if (failure != null) {
+                    throw failure;
+                }
+                progress.accept("DynamoDB (dynalite) on port " + dynamoDb.getPort());
+                progress.accept("S3 (S3Proxy) on port " + s3.getPort());
             }
             case LOCALSTACK -> {
                 // One endpoint for everything, as LocalStack serves every service on one port.
@@ -101,10 +126,37 @@ public final class LocalAws implements AutoCloseable {
             }
             case AWS -> progress.accept("real AWS in " + options.region() + " (credentials from the default chain)");
         }
-        int smtpPort = PortTakenException.check(ports.smtp(), "SMTP", "--smtp-port");
-        progress.accept("SMTP catcher (GreenMail) on port " + smtpPort);
-        smtp = SmtpCatcher.start(smtpPort);
-        servers.add(smtp);
+        smtp = started(ports.start(options.smtpPort(), "SMTP", "--smtp-port", SmtpCatcher::start));
+        progress.accept("SMTP catcher (GreenMail) on port " + smtp.port());
+    }
+
+    private static <T> CompletableFuture<T> inBackground(Supplier<T> start) {
+        CompletableFuture<T> future = new CompletableFuture<>();
+        Thread.ofVirtual().name("start-backend").start(() -> {
+            try {
+                future.complete(start.get());
+            } catch (Throwable e) {
+                future.completeExceptionally(e);
+            }
+        });
+        return future;
+    }
+
+    /** The started server, kept for close(); a failed start is rethrown once every other has ended. */
+    private <T extends AutoCloseable> Optional<T> joined(CompletableFuture<T> starting) {
+        try {
+            return Optional.of(started(starting.join()));
+        } catch (CompletionException e) {
+            if (failure == null) {
+                failure = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+            }
+            return Optional.empty();
+        }
+    }
+
+    private <T extends AutoCloseable> T started(T server) {
+        servers.add(server);
+        return server;
     }
 
     private Path folder(String name) {
@@ -115,7 +167,7 @@ public final class LocalAws implements AutoCloseable {
         }
     }
 
-    public RuntimeOptions.Backends mode() {
+    public Backends mode() {
         return options.backends();
     }
 
@@ -146,7 +198,7 @@ public final class LocalAws implements AutoCloseable {
     public Map<String, String> functionEnvironment() {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("AWS_REGION", options.region());
-        if (options.backends() != RuntimeOptions.Backends.AWS) {
+        if (options.backends() != Backends.AWS) {
             env.put("AWS_ACCESS_KEY_ID", "test");
             env.put("AWS_SECRET_ACCESS_KEY", "test");
             env.put("AWS_ENDPOINT_URL", null);
@@ -178,7 +230,7 @@ public final class LocalAws implements AutoCloseable {
 
     /** Creates the table if it is missing, and waits until it is ACTIVE. */
     public void ensureTable(String name) {
-        if (options.backends() == RuntimeOptions.Backends.AWS) {
+        if (options.backends() == Backends.AWS) {
             return;
         }
         try (DynamoDbClient dynamo = configure(DynamoDbClient.builder(), dynamoDb)
@@ -198,7 +250,7 @@ public final class LocalAws implements AutoCloseable {
             try {
                 return client.getQueueUrl(g -> g.queueName(name)).queueUrl();
             } catch (QueueDoesNotExistException e) {
-                if (options.backends() == RuntimeOptions.Backends.AWS) {
+                if (options.backends() == Backends.AWS) {
                     throw new IllegalStateException("Queue " + name + " does not exist in AWS: create it as README's "
                             + "deploy section describes", e);
                 }
@@ -228,7 +280,7 @@ public final class LocalAws implements AutoCloseable {
                     throw e;
                 }
             }
-            if (options.backends() == RuntimeOptions.Backends.AWS) {
+            if (options.backends() == Backends.AWS) {
                 throw new IllegalStateException("Bucket " + name + " does not exist in AWS: create it as README's "
                         + "deploy section describes");
             }
@@ -274,7 +326,7 @@ public final class LocalAws implements AutoCloseable {
     }
 
     private AwsCredentialsProvider credentials() {
-        return options.backends() == RuntimeOptions.Backends.AWS
+        return options.backends() == Backends.AWS
                 ? DefaultCredentialsProvider.builder().build()
                 : StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"));
     }
@@ -287,7 +339,7 @@ public final class LocalAws implements AutoCloseable {
         if (s3Async != null) {
             s3Async.close();
         }
-        dev.serverlessapp.local.LocalRuntime.inParallel(List.copyOf(servers));
+        Stopping.inParallel(List.copyOf(servers));
         servers.clear();
     }
 }

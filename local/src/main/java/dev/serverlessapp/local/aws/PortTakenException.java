@@ -8,11 +8,14 @@ public final class PortTakenException extends IllegalStateException {
                 + flag + "=<another port> (or --random-ports)");
     }
 
-    /** Checks a fixed port before a server takes it; 0 (any free port) always passes. */
+    /**
+     * Checks a fixed port before a server takes it, for a message that names the flag. 0 passes as 0: the
+     * server binds a free port itself, as no number picked here in advance is sure to stay free.
+     */
     public static int check(int port, String what, String flag) {
         if (port != 0 && dev.serverlessapp.testsupport.Ports.isListening(port)) {
             throw new PortTakenException(port, what, flag);
         }
-        return port == 0 ? dev.serverlessapp.testsupport.Ports.free() : port;
+        return port;
     }
 }

@@ -1,6 +1,7 @@
 package dev.serverlessapp.local.cli;
 
 import dev.serverlessapp.local.LocalRuntime;
+import dev.serverlessapp.local.aws.Backends;
 import dev.serverlessapp.local.RuntimeOptions;
 import dev.serverlessapp.local.RuntimeState;
 import java.io.PrintStream;
@@ -102,7 +103,7 @@ final class UpCommand implements Callable<Integer> {
         RuntimeOptions options = RuntimeOptions.defaults(project)
                 .withDataDir(location.dataDir(), fresh)
                 .withIdleTimeout(LocalCommand.duration(idleTimeout))
-                .withBackends(RuntimeOptions.Backends.valueOf(backends.toUpperCase(java.util.Locale.ROOT)),
+                .withBackends(Backends.valueOf(backends.toUpperCase(java.util.Locale.ROOT)),
                         LocalCommand.uri(awsEndpoint), region)
                 .withEnv(env)
                 .withBindAddress(bindAddress);

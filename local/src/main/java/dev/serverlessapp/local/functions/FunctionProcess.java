@@ -138,15 +138,15 @@ public final class FunctionProcess implements Upstream, AutoCloseable {
         command.add(ProcessHandle.current().info().command().orElse("java"));
         Path image = spec.jar().getParent().resolve("image").resolve("app");
         boolean aotCache = Files.isRegularFile(image.resolve("app.aot"));
+        // What a pod adds (e.g. -XX:MaxRAM) goes before the image's flags, which the AOT cache allows.
+        command.addAll(spec.extraJvmOptions());
         if (aotCache) {
             // As the image's entrypoint starts it: the JDK AOT cache made at build time matches only
             // this layout, run from its own folder (relative class path, the same JVM flags).
-            command.addAll(List.of("@jvm.args", "-XX:AOTCache=app.aot"));
-            command.addAll(spec.jvmOptions());
-            command.addAll(List.of("-jar", "app.jar"));
+            command.addAll(List.of("@jvm.args", "-XX:AOTCache=app.aot", "-jar", "app.jar"));
         } else {
-            command.addAll(spec.jvmOptions());
-            command.addAll(List.of("-jar", spec.jar().toString()));
+            // The same flags, from the one file the image copies them from.
+            command.addAll(List.of("@" + spec.jvmArgsFile(), "-jar", spec.jar().toString()));
         }
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(aotCache ? image.toFile() : null)

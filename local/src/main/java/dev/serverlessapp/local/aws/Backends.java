@@ -1,0 +1,4 @@
+package dev.serverlessapp.local.aws;
+
+/** Embedded servers, LocalStack (or any one AWS-compatible endpoint), or real AWS. */
+public enum Backends { EMBEDDED, LOCALSTACK, AWS }

@@ -1,0 +1,108 @@
+package dev.serverlessapp.local.sources;
+
+import dev.serverlessapp.local.aws.Backends;
+import dev.serverlessapp.local.aws.LocalAws;
+import dev.serverlessapp.local.manifests.ChartModel;
+import dev.serverlessapp.local.manifests.SqsQueues;
+import dev.serverlessapp.local.routing.Dispatcher;
+import io.fabric8.knative.duck.v1.Destination;
+import io.fabric8.knative.eventing.pkg.apis.common.integration.v1alpha1.AWSSQS;
+import io.fabric8.knative.sources.v1alpha1.IntegrationSource;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/** The sources the chart declares that feed events in: its SQS IntegrationSources, and the bucket's notifications. */
+public final class EventSources {
+
+    private static final Logger log = LoggerFactory.getLogger(EventSources.class);
+    /** The function that takes the bucket's notifications: its source's queue gets them. */
+    static final String UPLOADS_FUNCTION = "file-processor";
+
+    private EventSources() {
+    }
+
+    /** Each SQS IntegrationSource with its queue's URL and its sink's; any other kind is logged and skipped. */
+    public static List<SqsSource.Settings> sqsSources(ChartModel chart, Map<String, String> queueUrls,
+                                                     Function<Destination, URI> resolve) {
+        List<SqsSource.Settings> sources = new ArrayList<>();
+        for (IntegrationSource source : chart.integrationSources()) {
+            Optional<AWSSQS> sqs = SqsQueues.of(source);
+            if (sqs.isEmpty()) {
+                log.warn("IntegrationSource {} is not an SQS source; the local runtime runs only those",
+                        source.getMetadata().getName());
+                continue;
+            }
+            // Knative's default for an unset maxMessagesPerPoll is 1.
+            int batch = Math.clamp(Optional.ofNullable(sqs.get().getMaxMessagesPerPoll()).orElse(1), 1, 10);
+            sources.add(new SqsSource.Settings(source.getMetadata().getName(), queueUrls.get(SqsQueues.name(sqs.get())),
+                    resolve.apply(source.getSpec().getSink()), batch));
+        }
+        return sources;
+    }
+
+    /** The uploads queue: the one whose SQS source sinks into the Broker where file-processor's Trigger listens. */
+    public static Optional<String> uploadsQueue(ChartModel chart) {
+        List<String> uploadBrokers = chart.triggers().stream()
+                .filter(t -> t.getSpec().getSubscriber() != null && t.getSpec().getSubscriber().getRef() != null
+                        && UPLOADS_FUNCTION.equals(t.getSpec().getSubscriber().getRef().getName()))
+                .map(t -> t.getSpec().getBroker()).toList();
+        return chart.integrationSources().stream()
+                .filter(s -> s.getSpec().getSink() != null && s.getSpec().getSink().getRef() != null
+                        && uploadBrokers.contains(s.getSpec().getSink().getRef().getName()))
+                .map(SqsQueues::of).flatMap(Optional::stream).map(SqsQueues::name).findFirst();
+    }
+
+    /** Starts the SQS sources and, on emulated S3, the bucket's notifications to the uploads queue. */
+    public static List<AutoCloseable> start(ChartModel chart, Map<String, String> queueUrls, Function<Destination, URI> resolve,
+                                            LocalAws aws, String bucket, Duration bucketPollInterval, Dispatcher dispatcher) {
+        List<AutoCloseable> started = new ArrayList<>();
+        try {
+            startAll(chart, queueUrls, resolve, aws, bucket, bucketPollInterval, dispatcher, started);
+            return started;
+        } catch (RuntimeException e) {
+            started.reversed().forEach(dev.serverlessapp.local.lifecycle.Stopping::quietly);
+            throw e;
+        }
+    }
+
+    private static void startAll(ChartModel chart, Map<String, String> queueUrls, Function<Destination, URI> resolve,
+                                 LocalAws aws, String bucket, Duration bucketPollInterval, Dispatcher dispatcher,
+                                 List<AutoCloseable> started) {
+        for (SqsSource.Settings settings : sqsSources(chart, queueUrls, resolve)) {
+            SqsSource poller = new SqsSource(settings, aws.sqsAsync(), dispatcher);
+            poller.start();
+            started.add(poller);
+        }
+        boolean created = aws.ensureBucket(bucket);
+        Optional<String> uploads = uploadsQueue(chart);
+        if (uploads.isEmpty() || aws.mode() == Backends.AWS) {
+            // Real S3 sends its own notifications.
+            return;
+        }
+        String queueUrl = queueUrls.get(uploads.get());
+        Map<String, String> existing = new LinkedHashMap<>();
+        try (S3Client s3 = aws.s3Client()) {
+            s3.listObjectsV2Paginator(r -> r.bucket(bucket)).contents()
+                    .forEach((S3Object o) -> existing.put(o.key(), BucketNotifications.fingerprint(o)));
+        }
+        if (created) {
+            try (var sqs = aws.sqsClient()) {
+                sqs.sendMessage(m -> m.queueUrl(queueUrl).messageBody(BucketNotifications.testEvent(bucket)));
+            }
+        }
+        BucketNotifications notifications = new BucketNotifications(bucket, aws.region(), queueUrl, aws.s3Async(),
+                aws.sqsAsync());
+        notifications.start(bucketPollInterval, existing);
+        started.add(notifications);
+    }
+}
