@@ -84,11 +84,21 @@ public class SmtpTransport implements MailTransport, DisposableBean {
             helper.setTo(mail.to());
             helper.setSubject(mail.subject());
             helper.setText(mail.text(), mail.html());
+            if (mail.id() != null) {
+                // JavaMailSender keeps a Message-ID set before it sends.
+                mime.setHeader("Message-ID", "<" + mail.id() + "@" + domain(from) + ">");
+            }
         } catch (MessagingException e) {
             // The message was validated on arrival; a mail that still cannot be built never will be.
             throw new PermanentFailure("Invalid email message", "The mail could not be built: " + e.getMessage(), e);
         }
         return mime;
+    }
+
+    private static String domain(String address) {
+        int at = address.lastIndexOf('@');
+        String domain = at < 0 ? "" : address.substring(at + 1).replace(">", "").strip();
+        return domain.isEmpty() ? "serverless-app.local" : domain;
     }
 
     /**

@@ -243,6 +243,32 @@ class EmailWorkerTest {
         assertThat(table.welcome(userId).get("welcome")).isEqualTo(s("SENT"));
     }
 
+    /**
+     * The welcome went out but its outcome was never recorded (the worker died, or DynamoDB stalled past
+     * the call's timeout, after the mail server took it): the next delivery sends it again. It must be
+     * the same message, one Message-ID, so the recipient's mail system keeps one copy.
+     */
+    @Test
+    void welcomeSentAgainAfterItsOutcomeWasLostKeepsItsMessageId() throws Exception {
+        String userId = newId();
+        String to = userId + "@example.com";
+        table.putUser(userId, "Ada", to);
+        ContentMode.BINARY.deliver(http, newId(), welcome(userId, to, "Ada")).expectStatus().isAccepted();
+        table.putWelcome(userId, claim("worker-whose-outcome-was-lost", Instant.now().minusSeconds(1)));
+
+        ContentMode.BINARY.deliver(http, newId(), welcome(userId, to, "Ada")).expectStatus().isAccepted();
+
+        var mails = Inbox.mailsTo(SMTP, to);
+        assertThat(mails).hasSize(2);
+        assertThat(mails.get(0).getMessageID()).isNotNull().isEqualTo(mails.get(1).getMessageID())
+                .doesNotContain(userId);
+        String otherUser = newId();
+        table.putUser(otherUser, "Ada", otherUser + "@example.com");
+        ContentMode.BINARY.deliver(http, newId(), welcome(otherUser, otherUser + "@example.com", "Ada")).expectStatus().isAccepted();
+        assertThat(Inbox.mailsTo(SMTP, otherUser + "@example.com").getFirst().getMessageID())
+                .isNotEqualTo(mails.get(0).getMessageID());
+    }
+
     /** Another message for a welcome being sent right now waits for that send, then sends nothing itself. */
     @Test
     void welcomeBeingSentByAnotherWorkerIsWaitedForAndNotSentTwice() {
