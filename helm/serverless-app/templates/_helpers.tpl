@@ -85,8 +85,10 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
   value: {{ .Values.observability.metricsEnabled | quote }}
 - name: TRACING_ENABLED
   value: {{ .Values.observability.tracing.enabled | quote }}
+{{- with .Values.observability.tracing.samplingProbability }}
 - name: TRACING_SAMPLING_PROBABILITY
-  value: {{ .Values.observability.tracing.samplingProbability | quote }}
+  value: {{ . | quote }}
+{{- end }}
 {{- with .Values.observability.tracing.otlpEndpoint }}
 - name: MANAGEMENT_OPENTELEMETRY_TRACING_EXPORT_OTLP_ENDPOINT
   value: {{ . | quote }}

@@ -12,6 +12,7 @@ import io.fabric8.knative.eventing.v1.Trigger;
 import io.fabric8.knative.serving.v1.Service;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -108,6 +109,18 @@ class ChartRenderingTest {
                 assertThat(broker.getSpec().getConfig().getName()).isEqualTo("serverless-app-kafka-config"));
     }
 
+    /**
+     * Issue 15: unless one is chosen, the function picks the share of traces recorded (all with an OTLP
+     * endpoint, none without): a "1.0" from the chart recorded spans that could not leave.
+     */
+    @Test
+    void theSamplingIsPassedOnlyWhenChosen() {
+        assertThat(envOf(render(values("localstack")), "user-api")).doesNotContainKey("TRACING_SAMPLING_PROBABILITY");
+        Map<String, Object> chosen = new HashMap<>(values("localstack"));
+        chosen.put("observability", Map.of("tracing", Map.of("samplingProbability", "0.1")));
+        assertThat(envOf(render(chosen), "user-api")).containsEntry("TRACING_SAMPLING_PROBABILITY", "0.1");
+    }
+
     @Test
     void functionsGetTheEnvironmentOfTheirContract() {
         Manifests manifests = render(values("localstack"));
@@ -118,7 +131,7 @@ class ChartRenderingTest {
                 "scheduled-tasks", envOf(manifests, "scheduled-tasks"));
         Set<String> common = Set.of("AWS_REGION", "AWS_ENDPOINT_URL", "AWS_S3_FORCE_PATH_STYLE", "DYNAMODB_TABLE",
                 "DYNAMODB_CREATE_TABLE", "IDEMPOTENCY_LEASE", "IDEMPOTENCY_KEEP_FOR", "REQUEST_DEADLINE", "LOG_FORMAT",
-                "MANAGEMENT_PORT", "METRICS_ENABLED", "TRACING_ENABLED", "TRACING_SAMPLING_PROBABILITY");
+                "MANAGEMENT_PORT", "METRICS_ENABLED", "TRACING_ENABLED");
 
         env.values().forEach(vars -> assertThat(vars).containsKeys(common.toArray(String[]::new))
                 // The actuator (metrics) beside the serving port, clear of the queue-proxy's 9090/9091.

@@ -8,8 +8,6 @@ import dev.serverlessapp.support.table.AppTable;
 import dev.serverlessapp.testsupport.Backends.Service;
 import dev.serverlessapp.testsupport.LocalBackends;
 import dev.serverlessapp.testsupport.TokenIssuer;
-import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
-import io.opentelemetry.sdk.trace.data.SpanData;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -18,10 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
-import org.springframework.context.annotation.Bean;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -38,9 +34,9 @@ import tools.jackson.databind.JsonNode;
  * fresh, so the tests do not share a bucket: every request counts against its address, and one with a
  * valid token against its subject too.
  */
-@SpringBootTest(classes = {UserApiApplication.class, ApiGatewayTest.Spans.class},
+@SpringBootTest(classes = UserApiApplication.class,
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"management.server.port=0", "management.opentelemetry.tracing.export.schedule-delay=50ms",
+        properties = {"management.server.port=0",
                 "users.rate-limit.burst=3", "users.rate-limit.rate=1", "users.rate-limit.period=PT1H"})
 @AutoConfigureWebTestClient(timeout = "PT30S")
 class ApiGatewayTest {
@@ -60,19 +56,8 @@ class ApiGatewayTest {
         LocalIssuer.trust(registry);
     }
 
-    @TestConfiguration
-    static class Spans {
-        @Bean
-        InMemorySpanExporter spans() {
-            return InMemorySpanExporter.create();
-        }
-    }
-
     @Autowired
     WebTestClient http;
-
-    @Autowired
-    InMemorySpanExporter spans;
 
     @LocalManagementPort
     int managementPort;
@@ -243,16 +228,13 @@ class ApiGatewayTest {
     @Test
     void welcomeMessageCarriesTheSignUpsTraceContext() {
         String email = "traced-" + UUID.randomUUID() + "@example.com";
-        String id = signUp(email);
+        signUp(email);
 
-        Message welcome = welcomeFor(email);
-        String traceparent = welcome.messageAttributes().get("traceparent").stringValue();
-        String traceId = traceparent.split("-")[1];
-        SpanData request = await().atMost(Duration.ofSeconds(5)).until(() -> spans.getFinishedSpanItems().stream()
-                .filter(span -> span.getTraceId().equals(traceId) && span.getName().contains("/users"))
-                .findFirst().orElse(null), span -> span != null);
-        assertThat(request.getTraceId()).isEqualTo(traceId);
-        assertThat(id).isNotBlank();
+        // Issue 15: no OTLP endpoint here, so the sign-up's spans are not recorded (sampled flag 00),
+        // yet its trace travels on with the welcome for a consumer to continue.
+        String traceparent = welcomeFor(email).messageAttributes().get("traceparent").stringValue();
+        assertThat(traceparent).matches("00-[0-9a-f]{32}-[0-9a-f]{16}-00")
+                .doesNotContain("-" + "0".repeat(32) + "-");
     }
 
     String signUp(String email) {

@@ -22,13 +22,15 @@ public final class TraceContext {
         this.propagator = propagator;
     }
 
-    /** Empty when nothing is being traced (tracing switched off, or no span in progress). */
+    /** Empty when nothing is being traced (no tracer, or no span in progress). */
     public Mono<Map<String, String>> current() {
         return Mono.deferContextual(context -> {
             Observation observation = context.getOrDefault(ObservationThreadLocalAccessor.KEY, null);
             Span span = observation == null ? null : spanOf(observation);
             Map<String, String> fields = new LinkedHashMap<>();
-            if (span != null && !span.isNoop()) {
+            // Not span.isNoop(): an unsampled span records nothing but still has a trace to pass on
+            // (the sampled flag off); the propagator writes nothing for an invalid context.
+            if (span != null) {
                 propagator.inject(span.context(), fields, Map::put);
             }
             return Mono.just(fields);

@@ -115,11 +115,7 @@ class EventObservabilityTest {
 
         post("test.silent", id, "00-" + traceId + "-" + parentSpanId + "-01").expectStatus().isAccepted();
 
-        SpanData span = await().atMost(Duration.ofSeconds(5)).until(() -> spans.getFinishedSpanItems().stream()
-                .filter(s -> id.equals(s.getAttributes().asMap().entrySet().stream()
-                        .filter(e -> e.getKey().getKey().equals(EventLogFields.EVENT_ID))
-                        .map(e -> e.getValue().toString()).findFirst().orElse(null)))
-                .findFirst().orElse(null), found -> found != null);
+        SpanData span = await().atMost(Duration.ofSeconds(5)).until(() -> spanOf(id), found -> found != null);
         assertThat(span.getTraceId()).isEqualTo(traceId);
         assertThat(span.getParentSpanId()).isEqualTo(parentSpanId);
         assertThat(span.getName()).isEqualTo("handle test.silent");
@@ -138,6 +134,37 @@ class EventObservabilityTest {
         // ECS nests the dotted MDC key cloudevents.event_id.
         assertThat(handled).contains("\"traceId\":\"" + traceId + "\"")
                 .contains("\"cloudevents\":{\"event_id\":\"" + id + "\"}");
+    }
+
+    /**
+     * Issue 15: no OTLP endpoint is set here, so an event that starts its trace records no span (none
+     * could leave); its trace id still marks the log line. One that continues a sampled trace is recorded.
+     */
+    @Test
+    void anEventThatStartsItsTraceRecordsNoSpanButLogsTheTraceId(CapturedOutput output) {
+        String unsampled = UUID.randomUUID().toString();
+        post("test.silent", unsampled, null).expectStatus().isAccepted();
+        String sampled = UUID.randomUUID().toString();
+        String traceId = UUID.randomUUID().toString().replace("-", "");
+        post("test.silent", sampled, "00-" + traceId + "-" + traceId.substring(16) + "-01").expectStatus().isAccepted();
+
+        // Spans are exported in the order they end: once the later one is out, the earlier would be too.
+        await().atMost(Duration.ofSeconds(5)).until(() -> spanOf(sampled), found -> found != null);
+        assertThat(spanOf(unsampled)).as("span of the event that started its trace").isNull();
+        String handled = await().atMost(Duration.ofSeconds(5)).until(() -> output.getOut().lines()
+                .filter(line -> line.contains("Handled event") && line.contains(unsampled)).findFirst().orElse(null),
+                line -> line != null);
+        assertThat(handled).containsPattern("\"traceId\":\"[0-9a-f]{32}\"")
+                .doesNotContain("\"traceId\":\"00000000000000000000000000000000\"");
+    }
+
+    /** The finished span that handled the event with this id, or null. */
+    SpanData spanOf(String eventId) {
+        return spans.getFinishedSpanItems().stream()
+                .filter(s -> eventId.equals(s.getAttributes().asMap().entrySet().stream()
+                        .filter(e -> e.getKey().getKey().equals(EventLogFields.EVENT_ID))
+                        .map(e -> e.getValue().toString()).findFirst().orElse(null)))
+                .findFirst().orElse(null);
     }
 
     WebTestClient.ResponseSpec post(String type, String id, String traceparent) {
