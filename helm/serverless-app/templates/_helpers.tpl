@@ -59,112 +59,26 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
 {{- printf "serverless-app-%s-%s" (index . 0).Release.Namespace (index . 1) | trunc 64 -}}
 {{- end }}
 
-{{/* Environment variables every function reads (function-defaults.yaml in functions/support). */}}
-{{- define "serverless-app.commonEnv" -}}
-- name: AWS_REGION
-  value: {{ .Values.aws.region | quote }}
-{{- if .Values.aws.endpoint }}
-- name: AWS_ENDPOINT_URL
-  value: {{ .Values.aws.endpoint | quote }}
-{{- end }}
-- name: AWS_S3_FORCE_PATH_STYLE
-  value: {{ .Values.aws.s3ForcePathStyle | quote }}
-- name: DYNAMODB_TABLE
-  value: {{ .Values.aws.table | quote }}
-- name: DYNAMODB_CREATE_TABLE
-  value: {{ .Values.common.createTable | quote }}
-- name: IDEMPOTENCY_LEASE
-  value: {{ .Values.common.idempotencyLease | quote }}
-- name: IDEMPOTENCY_KEEP_FOR
-  value: {{ .Values.common.idempotencyKeepFor | quote }}
-- name: LOG_FORMAT
-  value: {{ .Values.common.logFormat | quote }}
-- name: MANAGEMENT_PORT
-  value: {{ .Values.observability.metricsPort | quote }}
-- name: METRICS_ENABLED
-  value: {{ .Values.observability.metricsEnabled | quote }}
-- name: TRACING_ENABLED
-  value: {{ .Values.observability.tracing.enabled | quote }}
-{{- with .Values.observability.tracing.samplingProbability }}
-- name: TRACING_SAMPLING_PROBABILITY
-  value: {{ . | quote }}
-{{- end }}
-{{- with .Values.observability.tracing.otlpEndpoint }}
-- name: MANAGEMENT_OPENTELEMETRY_TRACING_EXPORT_OTLP_ENDPOINT
-  value: {{ . | quote }}
-{{- end }}
-{{- end }}
-
-{{/* The variables one function reads besides the common ones (README, Configuration). */}}
-{{- define "serverless-app.functionEnv" -}}
+{{/* A function's environment, one EnvVar per entry of its env (functionDefaults.env overlaid with its
+     own, by serverless-app.function), as values.yaml describes. Call with (list $ fn). */}}
+{{- define "serverless-app.env" -}}
 {{- $root := index . 0 -}}
-{{- $name := index . 1 -}}
-{{- $fn := index . 2 -}}
-{{- $settings := $fn.settings | default dict -}}
-- name: REQUEST_DEADLINE
-  value: {{ $fn.requestDeadline | quote }}
-{{- if eq $name "user-api" }}
-- name: EMAIL_QUEUE_URL
-  value: {{ include "serverless-app.queueUrl" (list $root $root.Values.aws.queues.email) | quote }}
-{{- $auth := $settings.auth | default dict }}
-- name: AUTH_ENABLED
-  value: {{ $auth.enabled | quote }}
-- name: AUTH_ISSUER_URI
-  value: {{ $auth.issuerUri | default "" | quote }}
-- name: AUTH_JWK_SET_URI
-  value: {{ $auth.jwkSetUri | default "" | quote }}
-- name: AUTH_AUDIENCE
-  value: {{ $auth.audience | default "" | quote }}
-- name: AUTH_PUBLIC_SIGNUP
-  value: {{ $auth.publicSignUp | quote }}
-- name: AUTH_READ_SCOPE
-  value: {{ $auth.readScope | quote }}
-{{- $limit := $settings.rateLimit | default dict }}
-- name: RATE_LIMIT_ENABLED
-  value: {{ $limit.enabled | quote }}
-- name: RATE_LIMIT_RATE
-  value: {{ $limit.rate | quote }}
-- name: RATE_LIMIT_PERIOD
-  value: {{ $limit.period | quote }}
-- name: RATE_LIMIT_BURST
-  value: {{ $limit.burst | quote }}
-- name: RATE_LIMIT_TRUSTED_PROXIES
-  value: {{ join "," ($limit.trustedProxies | default list) | quote }}
-{{- else if eq $name "email-worker" }}
-- name: MAIL_TRANSPORT
-  value: {{ $root.Values.mail.transport | quote }}
-- name: MAIL_FROM
-  value: {{ $root.Values.mail.from | quote }}
-- name: SMTP_HOST
-  value: {{ $root.Values.mail.smtp.host | quote }}
-- name: SMTP_PORT
-  value: {{ $root.Values.mail.smtp.port | quote }}
-- name: SMTP_STARTTLS
-  value: {{ $root.Values.mail.smtp.startTls | quote }}
-{{- with $root.Values.mail.smtp.existingSecret }}
-- name: SMTP_USERNAME
+{{- range $name, $value := (index . 1).env | default dict }}
+{{- if kindIs "map" $value }}
+{{- $source := tpl (toYaml $value) $root | fromYaml }}
+{{- $ref := values $source | first | default dict }}
+{{- if or (not (hasKey $ref "name")) $ref.name }}
+- name: {{ $name }}
   valueFrom:
-    secretKeyRef:
-      name: {{ . }}
-      key: username
-- name: SMTP_PASSWORD
-  valueFrom:
-    secretKeyRef:
-      name: {{ . }}
-      key: password
+    {{- toYaml $source | nindent 4 }}
 {{- end }}
-{{- else if eq $name "file-processor" }}
-- name: THUMBNAIL_MAX_SIZE
-  value: {{ $settings.thumbnailMaxSize | quote }}
-{{- else if eq $name "scheduled-tasks" }}
-- name: S3_BUCKET
-  value: {{ $root.Values.aws.bucket | quote }}
-- name: EMAIL_QUEUE_URL
-  value: {{ include "serverless-app.queueUrl" (list $root $root.Values.aws.queues.email) | quote }}
-- name: WELCOME_GRACE
-  value: {{ $settings.welcomeGrace | quote }}
-- name: REPORT_CATCHUP_HOURS
-  value: {{ $settings.reportCatchupHours | quote }}
+{{- else if not (kindIs "invalid" $value) }}
+{{- $rendered := tpl (toString $value) $root }}
+{{- if or $rendered (not (contains "{{" (toString $value))) }}
+- name: {{ $name }}
+  value: {{ $rendered | quote }}
+{{- end }}
+{{- end }}
 {{- end }}
 {{- end }}
 

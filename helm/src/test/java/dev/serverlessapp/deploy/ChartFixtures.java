@@ -36,7 +36,7 @@ final class ChartFixtures {
     static Map<String, Object> localstack() {
         return Map.of(
                 "aws", Map.of("endpoint", "http://localstack.localstack:4566", "s3ForcePathStyle", true),
-                "common", Map.of("createTable", true, "logFormat", ""),
+                "functionDefaults", Map.of("env", Map.of("DYNAMODB_CREATE_TABLE", true, "LOG_FORMAT", "")),
                 "mail", Map.of("smtp", Map.of("host", "mailpit.mail", "port", 1025, "startTls", false, "existingSecret", "smtp")),
                 "eventing", Map.of("ping", Map.of("schedule", "*/15 * * * *", "timezone", "Europe/Berlin"),
                         "broker", Map.of("class", "Kafka",

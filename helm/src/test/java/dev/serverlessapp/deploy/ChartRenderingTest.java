@@ -157,7 +157,7 @@ class ChartRenderingTest {
                 .filter(v -> v.getValueFrom() != null)
                 .map(v -> v.getName() + "<-" + v.getValueFrom().getSecretKeyRef().getName() + "/" + v.getValueFrom().getSecretKeyRef().getKey())
                 .toList();
-        assertThat(secretVars).containsExactly("SMTP_USERNAME<-smtp/username", "SMTP_PASSWORD<-smtp/password");
+        assertThat(secretVars).containsExactlyInAnyOrder("SMTP_USERNAME<-smtp/username", "SMTP_PASSWORD<-smtp/password");
     }
 
     @Test
@@ -193,6 +193,37 @@ class ChartRenderingTest {
     }
 
     @Test
+    void aFunctionsEnvIsTheDefaultsOverlaidWithItsOwn() {
+        Map<String, Object> own = new java.util.HashMap<>();
+        own.put("LOG_FORMAT", "");           // an empty value and false override a default too
+        own.put("AUTH_ENABLED", false);
+        own.put("IDEMPOTENCY_KEEP_FOR", null); // null drops it
+        own.put("IMAGE_THREADS", 2);
+        Manifests manifests = render(Map.of("functions", Map.of("user-api", Map.of("env", own))));
+
+        assertThat(envOf(manifests, "user-api")).containsEntry("LOG_FORMAT", "").containsEntry("AUTH_ENABLED", "false")
+                .containsEntry("IMAGE_THREADS", "2").doesNotContainKey("IDEMPOTENCY_KEEP_FOR")
+                .containsEntry("EMAIL_QUEUE_URL", "https://sqs.us-east-1.amazonaws.com/000000000000/serverless-app-email");
+        assertThat(envOf(manifests, "email-worker")).containsEntry("LOG_FORMAT", "ecs")
+                .containsEntry("IDEMPOTENCY_KEEP_FOR", "PT24H").doesNotContainKey("IMAGE_THREADS");
+    }
+
+    @Test
+    void aTemplatedVariableThatComesOutEmptyIsLeftOut() {
+        Manifests manifests = render(Map.of());
+
+        for (String function : FUNCTIONS_DECLARED) {
+            assertThat(envOf(manifests, function)).as(function)
+                    .doesNotContainKeys("AWS_ENDPOINT_URL", "MANAGEMENT_OPENTELEMETRY_TRACING_EXPORT_OTLP_ENDPOINT")
+                    .containsEntry("AWS_REGION", "us-east-1");
+        }
+        // Literal empty values stay: user-api's AUTH_AUDIENCE is "" (not checked), not unset.
+        assertThat(envOf(manifests, "user-api")).containsEntry("AUTH_AUDIENCE", "");
+        assertThat(Manifests.container(manifests.find(Service.class, "email-worker").orElseThrow()).getEnv())
+                .as("no SMTP credentials without mail.smtp.existingSecret").noneMatch(v -> v.getValueFrom() != null);
+    }
+
+    @Test
     void renderingFailsClearlyOnValuesTheSchemaRefuses() {
         assertThatThrownBy(() -> Chart.render(CHART, Map.of("functions", Map.of("user-api", Map.of("scale", Map.of("min", -1))))))
                 .isInstanceOf(ManifestException.class).hasMessageContaining("min");
@@ -200,6 +231,10 @@ class ChartRenderingTest {
                 .isInstanceOf(ManifestException.class).hasMessageContaining("transport");
         assertThatThrownBy(() -> Chart.render(CHART, Map.of("provisioning", Map.of("enabled", true))))
                 .as("IRSA roles need the OIDC provider").isInstanceOf(ManifestException.class).hasMessageContaining("oidcProvider");
+        assertThatThrownBy(() -> Chart.render(CHART, Map.of("functionDefaults", Map.of("env", Map.of("IDEMPOTENCY_LEASE", "6 seconds")))))
+                .isInstanceOf(ManifestException.class).hasMessageContaining("IDEMPOTENCY_LEASE");
+        assertThatThrownBy(() -> Chart.render(CHART, Map.of("functions", Map.of("file-processor", Map.of("env", Map.of("THUMBNAIL_MAX_SIZE", 2))))))
+                .isInstanceOf(ManifestException.class).hasMessageContaining("THUMBNAIL_MAX_SIZE");
     }
 
     @Test

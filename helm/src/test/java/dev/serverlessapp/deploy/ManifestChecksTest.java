@@ -204,7 +204,7 @@ class ManifestChecksTest {
     @Test
     void leaseLongerThanTheBrokersRetriesIsReportedForEveryTrigger() {
         // The old two-minute lease: a dead handler's claim outlived every retry, and the event was dead-lettered.
-        Manifests manifests = render(Map.of("common", Map.of("idempotencyLease", "PT2M")));
+        Manifests manifests = render(Map.of("functionDefaults", Map.of("env", Map.of("IDEMPOTENCY_LEASE", "PT2M"))));
 
         assertThat(ManifestChecks.claimsAndDelivery(manifests)).hasSize(3)
                 .allSatisfy(problem -> assertThat(problem).contains("IDEMPOTENCY_LEASE PT2M")
@@ -221,7 +221,7 @@ class ManifestChecksTest {
 
     @Test
     void deadlineNotShorterThanTheDeliveryTimeoutIsReported() {
-        Manifests manifests = render(Map.of("functions", Map.of("email-worker", Map.of("requestDeadline", "PT60S"))));
+        Manifests manifests = render(Map.of("functions", Map.of("email-worker", Map.of("env", Map.of("REQUEST_DEADLINE", "PT60S")))));
 
         assertThat(ManifestChecks.claimsAndDelivery(manifests)).singleElement().asString()
                 .contains("Trigger email-worker (Service email-worker)")

@@ -7,7 +7,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * Where the AWS clients go. Bound from the standard variables (see function-defaults.yaml):
+ * Where the AWS clients go. Bound from the standard variables, with their defaults, by function-defaults.yaml:
  * {@code AWS_REGION}, {@code AWS_ENDPOINT_URL} and the per-service {@code AWS_ENDPOINT_URL_<SERVICE>}.
  *
  * @param region          the region every client uses
@@ -22,13 +22,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  */
 @ConfigurationProperties("aws")
 public record AwsProperties(
-        @DefaultValue("us-east-1") String region,
+        String region,
         URI endpointUrl,
         @DefaultValue Map<String, URI> endpoints,
-        @DefaultValue("false") boolean s3PathStyle,
+        boolean s3PathStyle,
         String accessKeyId,
         String secretAccessKey,
-        @DefaultValue("PT10S") Duration apiCallTimeout) {
+        Duration apiCallTimeout) {
 
     /** The endpoint for one service: its own override, else the shared one, else null (AWS). */
     public URI endpointFor(String service) {

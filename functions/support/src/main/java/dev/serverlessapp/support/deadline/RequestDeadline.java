@@ -2,7 +2,6 @@ package dev.serverlessapp.support.deadline;
 
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.boot.context.properties.bind.DefaultValue;
 import reactor.core.publisher.Mono;
 
 /**
@@ -12,10 +11,11 @@ import reactor.core.publisher.Mono;
  * retry. Work done under a claim is not cut off half way: it runs on to its end and stores its answer
  * (see {@code claim.Holding}), and the retry gets that answer.
  *
- * @param deadline null: no bound (only where nothing configures one, such as plain unit tests)
+ * @param deadline its default is in function-defaults.yaml; null: no bound (only where nothing configures
+ *                 one, such as plain unit tests)
  */
 @ConfigurationProperties("app.request")
-public record RequestDeadline(@DefaultValue("PT10S") Duration deadline) {
+public record RequestDeadline(Duration deadline) {
 
     public static final RequestDeadline NONE = new RequestDeadline(null);
 

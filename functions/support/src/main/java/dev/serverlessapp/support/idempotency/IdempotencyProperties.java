@@ -2,9 +2,10 @@ package dev.serverlessapp.support.idempotency;
 
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
+ * Bound from {@code IDEMPOTENCY_LEASE} and {@code IDEMPOTENCY_KEEP_FOR}, with their defaults, by function-defaults.yaml.
+ *
  * @param lease   how long a claim (idempotency, welcome, file version) holds without renewal: its holder
  *                renews it every third of the lease while it works, so this is how soon the claim of a
  *                holder that died is taken over. Shorter than the broker's retries (the chart checks it)
@@ -12,6 +13,6 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  */
 @ConfigurationProperties("app.idempotency")
 public record IdempotencyProperties(
-        @DefaultValue("PT6S") Duration lease,
-        @DefaultValue("PT24H") Duration keepFor) {
+        Duration lease,
+        Duration keepFor) {
 }

@@ -33,8 +33,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  */
 @SpringBootTest(classes = {EchoFunctionApp.class, EventObservabilityTest.Spans.class},
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"spring.config.import=classpath:function-defaults.yaml", "management.server.port=0",
-                "spring.application.name=echo", "management.opentelemetry.tracing.export.schedule-delay=50ms"})
+        properties = {"spring.application.name=echo", "management.opentelemetry.tracing.export.schedule-delay=50ms"})
 @AutoConfigureWebTestClient(timeout = "PT30S")
 @ExtendWith(OutputCaptureExtension.class)
 class EventObservabilityTest {
