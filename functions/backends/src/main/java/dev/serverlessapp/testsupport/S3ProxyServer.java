@@ -58,13 +58,13 @@ public final class S3ProxyServer implements AutoCloseable {
         if (configured != null) {
             return Path.of(configured);
         }
-        try (InputStream in = S3ProxyServer.class.getResourceAsStream("/test-support.properties")) {
+        try (InputStream in = S3ProxyServer.class.getResourceAsStream("/backends.properties")) {
             Properties properties = new Properties();
             properties.load(in);
             Path jar = Path.of(properties.getProperty("s3proxy.jar"));
             if (!Files.isRegularFile(jar)) {
                 throw new IllegalStateException("S3Proxy's jar is missing at " + jar
-                        + ": build the test-support module (./mvnw -pl functions/test-support package)");
+                        + ": build the backends module (./mvnw -pl functions/backends package)");
             }
             return jar;
         } catch (IOException e) {
