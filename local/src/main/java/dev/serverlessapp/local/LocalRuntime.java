@@ -19,7 +19,7 @@ import dev.serverlessapp.local.routing.SqsSink;
 import dev.serverlessapp.local.sources.BucketNotifications;
 import dev.serverlessapp.local.sources.PingSources;
 import dev.serverlessapp.local.sources.SqsSource;
-import dev.serverlessapp.testsupport.SmtpCatcher;
+import dev.serverlessapp.backends.SmtpCatcher;
 import io.fabric8.knative.duck.v1.Destination;
 import io.fabric8.knative.eventing.pkg.apis.common.integration.v1alpha1.AWSSQS;
 import io.fabric8.knative.eventing.v1.Trigger;

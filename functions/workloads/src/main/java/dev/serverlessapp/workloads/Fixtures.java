@@ -1,10 +1,10 @@
 package dev.serverlessapp.workloads;
 
 import dev.serverlessapp.support.table.AppTable;
-import dev.serverlessapp.testsupport.AwsTestClients;
-import dev.serverlessapp.testsupport.Backends;
-import dev.serverlessapp.testsupport.LocalBackends;
-import dev.serverlessapp.testsupport.SmtpCatcher;
+import dev.serverlessapp.backends.AwsTestClients;
+import dev.serverlessapp.backends.Backends;
+import dev.serverlessapp.backends.LocalBackends;
+import dev.serverlessapp.backends.SmtpCatcher;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -10,9 +10,9 @@ public final class PortTakenException extends IllegalStateException {
 
     /** Checks a fixed port before a server takes it; 0 (any free port) always passes. */
     public static int check(int port, String what, String flag) {
-        if (port != 0 && dev.serverlessapp.testsupport.Ports.isListening(port)) {
+        if (port != 0 && dev.serverlessapp.backends.Ports.isListening(port)) {
             throw new PortTakenException(port, what, flag);
         }
-        return port == 0 ? dev.serverlessapp.testsupport.Ports.free() : port;
+        return port == 0 ? dev.serverlessapp.backends.Ports.free() : port;
     }
 }

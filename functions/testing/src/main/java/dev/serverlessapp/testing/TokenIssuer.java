@@ -1,4 +1,4 @@
-package dev.serverlessapp.testsupport;
+package dev.serverlessapp.testing;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;

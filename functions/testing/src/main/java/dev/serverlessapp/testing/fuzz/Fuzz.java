@@ -1,4 +1,4 @@
-package dev.serverlessapp.testsupport.fuzz;
+package dev.serverlessapp.testing.fuzz;
 
 import java.util.Locale;
 import java.util.Random;

@@ -1,4 +1,4 @@
-package dev.serverlessapp.testsupport;
+package dev.serverlessapp.testing;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;

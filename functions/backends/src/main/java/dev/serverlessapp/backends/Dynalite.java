@@ -1,4 +1,4 @@
-package dev.serverlessapp.testsupport;
+package dev.serverlessapp.backends;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

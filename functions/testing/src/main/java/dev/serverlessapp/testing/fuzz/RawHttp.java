@@ -1,4 +1,4 @@
-package dev.serverlessapp.testsupport.fuzz;
+package dev.serverlessapp.testing.fuzz;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

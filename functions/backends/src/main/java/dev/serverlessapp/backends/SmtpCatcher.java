@@ -1,4 +1,4 @@
-package dev.serverlessapp.testsupport;
+package dev.serverlessapp.backends;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
