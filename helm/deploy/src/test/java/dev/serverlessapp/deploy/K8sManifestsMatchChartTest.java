@@ -23,7 +23,7 @@ class K8sManifestsMatchChartTest {
         }
         for (var file : expected.entrySet()) {
             assertThat(Files.readString(K8S.resolve(file.getKey())))
-                    .as("k8s/%s is out of date: run ./mvnw -q -pl helm -am -Prender-k8s process-classes", file.getKey())
+                    .as("k8s/%s is out of date: run ./mvnw -q -pl helm/deploy -am -Prender-k8s process-classes", file.getKey())
                     .isEqualTo(file.getValue());
         }
     }

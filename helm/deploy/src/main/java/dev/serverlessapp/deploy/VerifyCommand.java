@@ -10,7 +10,7 @@ import java.util.Map;
 /**
  * {@code verify}: checks an installed serverless-app on the cluster of the current kube context.
  * <pre>
- * ./mvnw -q -pl helm -am -Pverify-cluster process-classes -Dverify.args="--namespace serverless-app --timeout PT5M"
+ * ./mvnw -q -pl helm/deploy -am -Pverify-cluster process-classes -Dverify.args="--namespace serverless-app --timeout PT5M"
  * </pre>
  * Options: {@code --namespace} (default serverless-app), {@code --timeout} (ISO-8601, default PT5M),
  * {@code --chart} (default helm/serverless-app). Exit code 0 when all are Ready, 1 otherwise.

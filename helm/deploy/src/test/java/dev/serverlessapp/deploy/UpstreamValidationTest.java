@@ -28,7 +28,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class UpstreamValidationTest {
 
-    static final Path UPSTREAM = Path.of(System.getProperty("upstream.dir", "upstream"));
+    static final Path UPSTREAM = Path.of(System.getProperty("upstream.dir", "../upstream"));
     private static final Path ROOT = CHART.toAbsolutePath().getParent().getParent();
     private static final Map<UpstreamRelease, UpstreamChecks> CHECKS = Map.of(
             UpstreamRelease.OLDEST, UpstreamChecks.of(UPSTREAM, UpstreamRelease.OLDEST),

@@ -9,14 +9,14 @@ import java.util.Map;
 /**
  * Writes {@code k8s/} from the chart's default values, so that {@code kubectl apply -k k8s/} installs
  * exactly what {@code helm install} would. Run it after changing the chart:
- * <pre>./mvnw -q -pl helm -am -Prender-k8s process-classes</pre>
+ * <pre>./mvnw -q -pl helm/deploy -am -Prender-k8s process-classes</pre>
  * {@code K8sManifestsMatchChartTest} fails while {@code k8s/} is out of date.
  */
 public final class RenderManifests {
 
     static final String HEADER = """
             # Generated from helm/serverless-app with its default values (namespace %s).
-            # Do not edit: change the chart, then run ./mvnw -q -pl helm -am -Prender-k8s process-classes
+            # Do not edit: change the chart, then run ./mvnw -q -pl helm/deploy -am -Prender-k8s process-classes
             """.formatted(Chart.DEFAULT_NAMESPACE);
 
     /** Pod Security Standards as of the oldest supported Kubernetes (Chart.yaml kubeVersion). */

@@ -8,9 +8,9 @@ import java.util.Map;
 /** Where the chart is, and the value sets the tests render it with besides its defaults. */
 final class ChartFixtures {
 
-    static final Path CHART = Path.of(System.getProperty("chart.dir", "serverless-app"));
-    static final Path K8S = Path.of(System.getProperty("k8s.dir", "../k8s"));
-    static final Path FUNCTIONS = Path.of(System.getProperty("functions.dir", "../functions"));
+    static final Path CHART = Path.of(System.getProperty("chart.dir", "../serverless-app")).toAbsolutePath().normalize();
+    static final Path K8S = Path.of(System.getProperty("k8s.dir", "../../k8s"));
+    static final Path FUNCTIONS = Path.of(System.getProperty("functions.dir", "../../functions"));
     static final List<String> FUNCTIONS_DECLARED = List.of("user-api", "email-worker", "file-processor", "scheduled-tasks");
 
     private ChartFixtures() {

@@ -12,7 +12,7 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
 /** The structural-schema reading: what a kube-apiserver with strict field validation refuses. */
 class CrdSchemasTest {
 
-    static final Path UPSTREAM = Path.of(System.getProperty("upstream.dir", "upstream"));
+    static final Path UPSTREAM = Path.of(System.getProperty("upstream.dir", "../upstream"));
     private static final ObjectMapper YAML = YAMLMapper.builder().build();
     private static final CrdSchemas NEWEST = CrdSchemas.load(UpstreamRelease.NEWEST.crdFiles(UPSTREAM));
 
