@@ -20,7 +20,7 @@ import dev.serverlessapp.local.routing.EventFilter;
 import dev.serverlessapp.local.routing.SqsSink;
 import dev.serverlessapp.local.sources.EventSources;
 import dev.serverlessapp.local.sources.PingSources;
-import dev.serverlessapp.testsupport.SmtpCatcher;
+import dev.serverlessapp.backends.SmtpCatcher;
 import io.fabric8.knative.duck.v1.Destination;
 import io.fabric8.knative.sources.v1.PingSource;
 import java.net.URI;

@@ -1,6 +1,6 @@
 package dev.serverlessapp.local;
 
-import dev.serverlessapp.testsupport.SmtpCatcher;
+import dev.serverlessapp.backends.SmtpCatcher;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
 import java.io.ByteArrayOutputStream;

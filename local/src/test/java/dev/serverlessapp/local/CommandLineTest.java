@@ -3,8 +3,8 @@ package dev.serverlessapp.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.serverlessapp.local.cli.LocalCommand;
-import dev.serverlessapp.testsupport.Ports;
-import dev.serverlessapp.testsupport.SmtpCatcher;
+import dev.serverlessapp.backends.Ports;
+import dev.serverlessapp.backends.SmtpCatcher;
 import io.cloudevents.CloudEvent;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

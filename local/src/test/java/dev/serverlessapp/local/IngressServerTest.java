@@ -3,7 +3,7 @@ package dev.serverlessapp.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.serverlessapp.local.http.RawHttp;
-import dev.serverlessapp.testsupport.fuzz.ProblemOracle;
+import dev.serverlessapp.testing.fuzz.ProblemOracle;
 import io.cloudevents.CloudEvent;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

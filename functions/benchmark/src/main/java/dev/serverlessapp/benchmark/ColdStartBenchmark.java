@@ -1,6 +1,6 @@
 package dev.serverlessapp.benchmark;
 
-import dev.serverlessapp.testsupport.Ports;
+import dev.serverlessapp.backends.Ports;
 import dev.serverlessapp.workloads.Fixtures;
 import dev.serverlessapp.workloads.FunctionLaunch;
 import dev.serverlessapp.workloads.Stats;

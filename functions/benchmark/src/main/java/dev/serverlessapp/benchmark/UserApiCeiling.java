@@ -6,7 +6,7 @@ import dev.serverlessapp.contract.UserItem;
 import dev.serverlessapp.contract.WelcomeMessage;
 import dev.serverlessapp.support.claim.ClaimRequest;
 import dev.serverlessapp.support.claim.Claims;
-import dev.serverlessapp.testsupport.Backends;
+import dev.serverlessapp.backends.Backends;
 import dev.serverlessapp.workloads.Fixtures;
 import java.net.URI;
 import java.time.Clock;

@@ -2,11 +2,11 @@ package dev.serverlessapp.email;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.serverlessapp.testsupport.Backends;
-import dev.serverlessapp.testsupport.LocalBackends;
-import dev.serverlessapp.testsupport.SmtpCatcher;
-import dev.serverlessapp.testsupport.fuzz.EventFuzz;
-import dev.serverlessapp.testsupport.fuzz.Hostile;
+import dev.serverlessapp.backends.Backends;
+import dev.serverlessapp.backends.LocalBackends;
+import dev.serverlessapp.backends.SmtpCatcher;
+import dev.serverlessapp.testing.fuzz.EventFuzz;
+import dev.serverlessapp.testing.fuzz.Hostile;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

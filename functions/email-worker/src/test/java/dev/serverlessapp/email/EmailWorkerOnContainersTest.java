@@ -4,10 +4,10 @@ import static dev.serverlessapp.email.AppTableItems.s;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.serverlessapp.contract.Table;
-import dev.serverlessapp.testsupport.Backends;
-import dev.serverlessapp.testsupport.ContainerBackends;
-import dev.serverlessapp.testsupport.LocalBackends;
-import dev.serverlessapp.testsupport.SmtpCatcher;
+import dev.serverlessapp.backends.Backends;
+import dev.serverlessapp.backends.ContainerBackends;
+import dev.serverlessapp.backends.LocalBackends;
+import dev.serverlessapp.backends.SmtpCatcher;
 import java.util.UUID;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;

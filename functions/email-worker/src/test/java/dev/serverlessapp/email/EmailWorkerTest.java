@@ -5,9 +5,9 @@ import static dev.serverlessapp.email.AppTableItems.s;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.serverlessapp.contract.Table;
-import dev.serverlessapp.testsupport.Backends;
-import dev.serverlessapp.testsupport.LocalBackends;
-import dev.serverlessapp.testsupport.SmtpCatcher;
+import dev.serverlessapp.backends.Backends;
+import dev.serverlessapp.backends.LocalBackends;
+import dev.serverlessapp.backends.SmtpCatcher;
 import jakarta.mail.internet.MimeMessage;
 import java.time.Instant;
 import java.util.List;

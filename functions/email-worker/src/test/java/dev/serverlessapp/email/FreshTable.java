@@ -1,7 +1,7 @@
 package dev.serverlessapp.email;
 
 import dev.serverlessapp.support.table.AppTable;
-import dev.serverlessapp.testsupport.Backends;
+import dev.serverlessapp.backends.Backends;
 
 /** A new app table for one test class. */
 final class FreshTable {

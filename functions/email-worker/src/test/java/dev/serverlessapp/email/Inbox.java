@@ -1,6 +1,6 @@
 package dev.serverlessapp.email;
 
-import dev.serverlessapp.testsupport.SmtpCatcher;
+import dev.serverlessapp.backends.SmtpCatcher;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Multipart;

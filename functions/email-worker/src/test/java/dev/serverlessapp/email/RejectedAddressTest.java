@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.serverlessapp.contract.Table;
 
-import dev.serverlessapp.testsupport.Backends;
-import dev.serverlessapp.testsupport.LocalBackends;
+import dev.serverlessapp.backends.Backends;
+import dev.serverlessapp.backends.LocalBackends;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.UUID;

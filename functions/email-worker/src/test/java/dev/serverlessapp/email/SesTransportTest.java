@@ -3,8 +3,8 @@ package dev.serverlessapp.email;
 import static dev.serverlessapp.email.AppTableItems.s;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.serverlessapp.testsupport.Backends;
-import dev.serverlessapp.testsupport.LocalBackends;
+import dev.serverlessapp.backends.Backends;
+import dev.serverlessapp.backends.LocalBackends;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;

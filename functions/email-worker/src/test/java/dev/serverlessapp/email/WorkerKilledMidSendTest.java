@@ -4,12 +4,12 @@ import static dev.serverlessapp.email.AppTableItems.s;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.serverlessapp.testsupport.Backends;
-import dev.serverlessapp.testsupport.ChildProcess;
-import dev.serverlessapp.testsupport.LocalBackends;
-import dev.serverlessapp.testsupport.Ports;
-import dev.serverlessapp.testsupport.SilentServer;
-import dev.serverlessapp.testsupport.SmtpCatcher;
+import dev.serverlessapp.backends.Backends;
+import dev.serverlessapp.backends.ChildProcess;
+import dev.serverlessapp.backends.LocalBackends;
+import dev.serverlessapp.backends.Ports;
+import dev.serverlessapp.testing.SilentServer;
+import dev.serverlessapp.backends.SmtpCatcher;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

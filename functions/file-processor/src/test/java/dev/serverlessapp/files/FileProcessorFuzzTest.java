@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.serverlessapp.contract.Events;
 import dev.serverlessapp.support.table.AppTable;
-import dev.serverlessapp.testsupport.Backends;
-import dev.serverlessapp.testsupport.LocalBackends;
-import dev.serverlessapp.testsupport.fuzz.EventFuzz;
-import dev.serverlessapp.testsupport.fuzz.Hostile;
+import dev.serverlessapp.backends.Backends;
+import dev.serverlessapp.backends.LocalBackends;
+import dev.serverlessapp.testing.fuzz.EventFuzz;
+import dev.serverlessapp.testing.fuzz.Hostile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package dev.serverlessapp.scheduled;
 
-import dev.serverlessapp.testsupport.Backends;
-import dev.serverlessapp.testsupport.LocalBackends;
+import dev.serverlessapp.backends.Backends;
+import dev.serverlessapp.backends.LocalBackends;
 import java.net.URI;
 
 /** The shared backends, but SQS or S3 at an endpoint a test starts and stops on its own (null: shared). */

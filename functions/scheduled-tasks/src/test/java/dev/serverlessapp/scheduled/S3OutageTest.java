@@ -3,11 +3,11 @@ package dev.serverlessapp.scheduled;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.serverlessapp.support.table.AppTable;
-import dev.serverlessapp.testsupport.AwsTestClients;
-import dev.serverlessapp.testsupport.Backends;
-import dev.serverlessapp.testsupport.LocalBackends;
-import dev.serverlessapp.testsupport.Ports;
-import dev.serverlessapp.testsupport.S3ProxyServer;
+import dev.serverlessapp.backends.AwsTestClients;
+import dev.serverlessapp.backends.Backends;
+import dev.serverlessapp.backends.LocalBackends;
+import dev.serverlessapp.backends.Ports;
+import dev.serverlessapp.backends.S3ProxyServer;
 import java.net.URI;
 import java.time.Instant;
 import java.util.UUID;

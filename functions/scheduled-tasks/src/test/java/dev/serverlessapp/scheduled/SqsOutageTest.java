@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.serverlessapp.contract.Table;
 import dev.serverlessapp.support.table.AppTable;
-import dev.serverlessapp.testsupport.AwsTestClients;
-import dev.serverlessapp.testsupport.Backends;
-import dev.serverlessapp.testsupport.ElasticMq;
-import dev.serverlessapp.testsupport.LocalBackends;
-import dev.serverlessapp.testsupport.Ports;
+import dev.serverlessapp.backends.AwsTestClients;
+import dev.serverlessapp.backends.Backends;
+import dev.serverlessapp.backends.ElasticMq;
+import dev.serverlessapp.backends.LocalBackends;
+import dev.serverlessapp.backends.Ports;
 import java.net.URI;
 import java.time.Instant;
 import java.util.List;

@@ -5,10 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import dev.serverlessapp.support.table.AppTable;
 import dev.serverlessapp.system.OtlpCollector.ReceivedSpan;
-import dev.serverlessapp.testsupport.Backends;
-import dev.serverlessapp.testsupport.ChildProcess;
-import dev.serverlessapp.testsupport.LocalBackends;
-import dev.serverlessapp.testsupport.Ports;
+import dev.serverlessapp.backends.Backends;
+import dev.serverlessapp.backends.ChildProcess;
+import dev.serverlessapp.backends.LocalBackends;
+import dev.serverlessapp.backends.Ports;
 import jakarta.mail.internet.MimeMessage;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -5,9 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import dev.serverlessapp.contract.Table;
 import dev.serverlessapp.support.table.AppTable;
-import dev.serverlessapp.testsupport.Backends.Service;
-import dev.serverlessapp.testsupport.LocalBackends;
-import dev.serverlessapp.testsupport.TokenIssuer;
+import dev.serverlessapp.backends.Backends.Service;
+import dev.serverlessapp.backends.LocalBackends;
+import dev.serverlessapp.testing.TokenIssuer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

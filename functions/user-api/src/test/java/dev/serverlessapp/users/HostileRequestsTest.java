@@ -2,9 +2,9 @@ package dev.serverlessapp.users;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.serverlessapp.testsupport.LocalBackends;
-import dev.serverlessapp.testsupport.TokenIssuer;
-import dev.serverlessapp.testsupport.fuzz.RawHttp;
+import dev.serverlessapp.backends.LocalBackends;
+import dev.serverlessapp.testing.TokenIssuer;
+import dev.serverlessapp.testing.fuzz.RawHttp;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -1,10 +1,10 @@
 package dev.serverlessapp.users;
 
 import dev.serverlessapp.support.table.AppTable;
-import dev.serverlessapp.testsupport.Backends.Service;
-import dev.serverlessapp.testsupport.LocalBackends;
-import dev.serverlessapp.testsupport.Ports;
-import dev.serverlessapp.testsupport.TokenIssuer;
+import dev.serverlessapp.backends.Backends.Service;
+import dev.serverlessapp.backends.LocalBackends;
+import dev.serverlessapp.backends.Ports;
+import dev.serverlessapp.testing.TokenIssuer;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;

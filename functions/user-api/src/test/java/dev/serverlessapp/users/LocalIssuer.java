@@ -1,9 +1,9 @@
 package dev.serverlessapp.users;
 
-import dev.serverlessapp.testsupport.TokenIssuer;
+import dev.serverlessapp.testing.TokenIssuer;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
-/** Points user-api at test-support's local issuer, found through discovery as a deployment finds its own. */
+/** Points user-api at testing's local issuer, found through discovery as a deployment finds its own. */
 final class LocalIssuer {
 
     private LocalIssuer() {

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.serverlessapp.support.idempotency.IdempotencyStore;
-import dev.serverlessapp.testsupport.ChildProcess;
-import dev.serverlessapp.testsupport.HoldingProxy;
-import dev.serverlessapp.testsupport.Ports;
-import dev.serverlessapp.testsupport.TokenIssuer;
+import dev.serverlessapp.backends.ChildProcess;
+import dev.serverlessapp.testing.HoldingProxy;
+import dev.serverlessapp.backends.Ports;
+import dev.serverlessapp.testing.TokenIssuer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

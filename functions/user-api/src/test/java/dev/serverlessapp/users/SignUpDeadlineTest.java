@@ -2,8 +2,8 @@ package dev.serverlessapp.users;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.serverlessapp.testsupport.HoldingProxy;
-import dev.serverlessapp.testsupport.fuzz.RawHttp;
+import dev.serverlessapp.testing.HoldingProxy;
+import dev.serverlessapp.testing.fuzz.RawHttp;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -2,9 +2,9 @@ package dev.serverlessapp.users;
 
 import dev.serverlessapp.contract.Table;
 import dev.serverlessapp.support.table.AppTable;
-import dev.serverlessapp.testsupport.Backends.Service;
-import dev.serverlessapp.testsupport.HoldingProxy;
-import dev.serverlessapp.testsupport.LocalBackends;
+import dev.serverlessapp.backends.Backends.Service;
+import dev.serverlessapp.testing.HoldingProxy;
+import dev.serverlessapp.backends.LocalBackends;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.serverlessapp.users;
 
-import dev.serverlessapp.testsupport.AwsTestClients;
-import dev.serverlessapp.testsupport.ContainerBackends;
+import dev.serverlessapp.backends.AwsTestClients;
+import dev.serverlessapp.backends.ContainerBackends;
 import java.util.UUID;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.serverlessapp.contract.Table;
 import dev.serverlessapp.support.table.AppTable;
-import dev.serverlessapp.testsupport.AwsTestClients;
-import dev.serverlessapp.testsupport.Backends;
-import dev.serverlessapp.testsupport.Backends.Service;
-import dev.serverlessapp.testsupport.TokenIssuer;
+import dev.serverlessapp.backends.AwsTestClients;
+import dev.serverlessapp.backends.Backends;
+import dev.serverlessapp.backends.Backends.Service;
+import dev.serverlessapp.testing.TokenIssuer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.serverlessapp.contract.Table;
 import dev.serverlessapp.support.table.AppTable;
-import dev.serverlessapp.testsupport.Backends.Service;
-import dev.serverlessapp.testsupport.LocalBackends;
-import dev.serverlessapp.testsupport.Ports;
+import dev.serverlessapp.backends.Backends.Service;
+import dev.serverlessapp.backends.LocalBackends;
+import dev.serverlessapp.backends.Ports;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,6 @@
 package dev.serverlessapp.workloads;
 
-import dev.serverlessapp.testsupport.Ports;
+import dev.serverlessapp.backends.Ports;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.file.Files;

@@ -1,10 +1,10 @@
 package dev.serverlessapp.workloads;
 
 import dev.serverlessapp.support.table.AppTable;
-import dev.serverlessapp.testsupport.AwsTestClients;
-import dev.serverlessapp.testsupport.Backends;
-import dev.serverlessapp.testsupport.LocalBackends;
-import dev.serverlessapp.testsupport.SmtpCatcher;
+import dev.serverlessapp.backends.AwsTestClients;
+import dev.serverlessapp.backends.Backends;
+import dev.serverlessapp.backends.LocalBackends;
+import dev.serverlessapp.backends.SmtpCatcher;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -19,7 +19,7 @@ import software.amazon.awssdk.core.sync.RequestBody;
 
 /**
  * The backends every function finds up when it wakes: dynalite, ElasticMQ, S3Proxy and an SMTP
- * catcher from test-support, with the queue, the bucket and the uploads the requests name. Each
+ * catcher from the backends module, with the queue, the bucket and the uploads the requests name. Each
  * launch gets a fresh table, so no launch finds the work of another already done.
  */
 public final class Fixtures {

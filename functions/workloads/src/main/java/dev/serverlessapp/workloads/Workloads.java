@@ -2,7 +2,7 @@ package dev.serverlessapp.workloads;
 
 import dev.serverlessapp.contract.EmailQueue;
 import dev.serverlessapp.contract.Events;
-import dev.serverlessapp.testsupport.TokenIssuer;
+import dev.serverlessapp.testing.TokenIssuer;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;

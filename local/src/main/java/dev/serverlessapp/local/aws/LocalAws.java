@@ -2,11 +2,11 @@ package dev.serverlessapp.local.aws;
 
 import dev.serverlessapp.local.lifecycle.Stopping;
 import dev.serverlessapp.support.table.AppTable;
-import dev.serverlessapp.testsupport.Dynalite;
-import dev.serverlessapp.testsupport.ElasticMq;
-import dev.serverlessapp.testsupport.Ports;
-import dev.serverlessapp.testsupport.S3ProxyServer;
-import dev.serverlessapp.testsupport.SmtpCatcher;
+import dev.serverlessapp.backends.Dynalite;
+import dev.serverlessapp.backends.ElasticMq;
+import dev.serverlessapp.backends.Ports;
+import dev.serverlessapp.backends.S3ProxyServer;
+import dev.serverlessapp.backends.SmtpCatcher;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;

@@ -13,7 +13,7 @@ public final class PortTakenException extends IllegalStateException {
      * server binds a free port itself, as no number picked here in advance is sure to stay free.
      */
     public static int check(int port, String what, String flag) {
-        if (port != 0 && dev.serverlessapp.testsupport.Ports.isListening(port)) {
+        if (port != 0 && dev.serverlessapp.backends.Ports.isListening(port)) {
             throw new PortTakenException(port, what, flag);
         }
         return port;

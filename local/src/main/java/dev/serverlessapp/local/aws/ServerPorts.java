@@ -1,6 +1,6 @@
 package dev.serverlessapp.local.aws;
 
-import dev.serverlessapp.testsupport.Ports;
+import dev.serverlessapp.backends.Ports;
 import java.util.Locale;
 import java.util.function.IntFunction;
 import java.util.function.IntSupplier;

@@ -1,7 +1,7 @@
 package dev.serverlessapp.local.functions;
 
 import dev.serverlessapp.local.http.FrontDoor;
-import dev.serverlessapp.testsupport.Ports;
+import dev.serverlessapp.backends.Ports;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

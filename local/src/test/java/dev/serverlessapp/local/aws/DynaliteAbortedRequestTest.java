@@ -2,8 +2,8 @@ package dev.serverlessapp.local.aws;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.serverlessapp.testsupport.Dynalite;
-import dev.serverlessapp.testsupport.Ports;
+import dev.serverlessapp.backends.Dynalite;
+import dev.serverlessapp.backends.Ports;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.http.HttpClient;

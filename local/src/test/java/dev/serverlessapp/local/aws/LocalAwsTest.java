@@ -2,7 +2,7 @@ package dev.serverlessapp.local.aws;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.serverlessapp.testsupport.Ports;
+import dev.serverlessapp.backends.Ports;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

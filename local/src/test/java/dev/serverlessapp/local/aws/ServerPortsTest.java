@@ -3,9 +3,9 @@ package dev.serverlessapp.local.aws;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.serverlessapp.testsupport.Dynalite;
-import dev.serverlessapp.testsupport.Ports;
-import dev.serverlessapp.testsupport.SmtpCatcher;
+import dev.serverlessapp.backends.Dynalite;
+import dev.serverlessapp.backends.Ports;
+import dev.serverlessapp.backends.SmtpCatcher;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;

@@ -2,8 +2,8 @@ package dev.serverlessapp.local.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.serverlessapp.testsupport.fuzz.Fuzz;
-import dev.serverlessapp.testsupport.fuzz.Hostile;
+import dev.serverlessapp.testing.fuzz.Fuzz;
+import dev.serverlessapp.testing.fuzz.Hostile;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package dev.serverlessapp.local.faults;
 
-import dev.serverlessapp.testsupport.SmtpCatcher;
+import dev.serverlessapp.backends.SmtpCatcher;
 import jakarta.mail.Address;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;

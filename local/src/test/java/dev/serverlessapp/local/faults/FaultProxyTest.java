@@ -3,7 +3,7 @@ package dev.serverlessapp.local.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.serverlessapp.testsupport.FaultProxy;
+import dev.serverlessapp.testing.FaultProxy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.serverlessapp.local.http.FrontDoor;
 import dev.serverlessapp.local.http.RawHttp;
 import dev.serverlessapp.local.http.ShortTimeouts;
-import dev.serverlessapp.testsupport.fuzz.ProblemOracle;
+import dev.serverlessapp.testing.fuzz.ProblemOracle;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;

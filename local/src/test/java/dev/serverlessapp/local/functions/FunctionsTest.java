@@ -2,7 +2,7 @@ package dev.serverlessapp.local.functions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.serverlessapp.testsupport.Ports;
+import dev.serverlessapp.backends.Ports;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package dev.serverlessapp.local.http;
 
-import dev.serverlessapp.testsupport.fuzz.ProblemOracle;
+import dev.serverlessapp.testing.fuzz.ProblemOracle;
 
 /** {@link ProblemOracle} for raw answers: an answer arrived, and an answer to HEAD, which has no body, is judged by its status and type. */
 public final class DoorOracle {

@@ -1,6 +1,6 @@
 package dev.serverlessapp.local.http;
 
-import dev.serverlessapp.testsupport.fuzz.Hostile;
+import dev.serverlessapp.testing.fuzz.Hostile;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;

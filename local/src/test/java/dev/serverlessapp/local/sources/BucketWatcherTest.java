@@ -3,10 +3,10 @@ package dev.serverlessapp.local.sources;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.serverlessapp.testsupport.Backends;
-import dev.serverlessapp.testsupport.ElasticMq;
-import dev.serverlessapp.testsupport.Ports;
-import dev.serverlessapp.testsupport.S3ProxyServer;
+import dev.serverlessapp.backends.Backends;
+import dev.serverlessapp.backends.ElasticMq;
+import dev.serverlessapp.backends.Ports;
+import dev.serverlessapp.backends.S3ProxyServer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

@@ -3,8 +3,8 @@ package dev.serverlessapp.local.sources;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.serverlessapp.local.routing.Dispatcher;
-import dev.serverlessapp.testsupport.ElasticMq;
-import dev.serverlessapp.testsupport.Ports;
+import dev.serverlessapp.backends.ElasticMq;
+import dev.serverlessapp.backends.Ports;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;

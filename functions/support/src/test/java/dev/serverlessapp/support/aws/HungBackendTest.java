@@ -3,7 +3,7 @@ package dev.serverlessapp.support.aws;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.serverlessapp.support.cloudevents.EchoFunctionApp;
-import dev.serverlessapp.testsupport.SilentServer;
+import dev.serverlessapp.testing.SilentServer;
 import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;

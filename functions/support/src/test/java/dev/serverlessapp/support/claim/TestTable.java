@@ -2,8 +2,8 @@ package dev.serverlessapp.support.claim;
 
 import dev.serverlessapp.contract.Table;
 import dev.serverlessapp.support.table.AppTable;
-import dev.serverlessapp.testsupport.Backends;
-import dev.serverlessapp.testsupport.LocalBackends;
+import dev.serverlessapp.backends.Backends;
+import dev.serverlessapp.backends.LocalBackends;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -3,8 +3,8 @@ package dev.serverlessapp.support.cloudevents;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.serverlessapp.testsupport.fuzz.Fuzz;
-import dev.serverlessapp.testsupport.fuzz.Hostile;
+import dev.serverlessapp.testing.fuzz.Fuzz;
+import dev.serverlessapp.testing.fuzz.Hostile;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import io.cloudevents.core.format.EventDeserializationException;

@@ -3,9 +3,9 @@ package dev.serverlessapp.support.cloudevents;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.serverlessapp.support.table.AppTable;
-import dev.serverlessapp.testsupport.Backends;
-import dev.serverlessapp.testsupport.LocalBackends;
-import dev.serverlessapp.testsupport.fuzz.ProblemOracle;
+import dev.serverlessapp.backends.Backends;
+import dev.serverlessapp.backends.LocalBackends;
+import dev.serverlessapp.testing.fuzz.ProblemOracle;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -3,8 +3,8 @@ package dev.serverlessapp.support.fuzz;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.serverlessapp.testsupport.fuzz.Fuzz;
-import dev.serverlessapp.testsupport.fuzz.ProblemOracle;
+import dev.serverlessapp.testing.fuzz.Fuzz;
+import dev.serverlessapp.testing.fuzz.ProblemOracle;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
