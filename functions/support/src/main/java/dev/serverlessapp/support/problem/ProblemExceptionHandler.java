@@ -30,7 +30,7 @@ public class ProblemExceptionHandler implements WebExceptionHandler {
         ProblemDetail problem = Problems.of(error);
         var response = exchange.getResponse();
         response.setRawStatusCode(problem.getStatus());
-        response.getHeaders().addAll(Problems.headersOf(error));
+        response.getHeaders().addAll(Problems.headersOf(error, problem));
         response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
         byte[] body = json.writeValueAsString(Problems.asMap(problem)).getBytes(StandardCharsets.UTF_8);
         return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));

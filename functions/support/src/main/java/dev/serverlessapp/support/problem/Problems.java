@@ -31,22 +31,26 @@ public final class Problems {
     public static Mono<ServerResponse> respond(Throwable error) {
         ProblemDetail problem = of(error);
         return ServerResponse.status(problem.getStatus())
-                .headers(headers -> headers.addAll(headersOf(error)))
+                .headers(headers -> headers.addAll(headersOf(error, problem)))
                 .contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                .headers(headers -> {
-                    // Every 503 says when to come back; a 409 in progress does too.
-                    if (error instanceof RetryLater later) {
-                        headers.set(HttpHeaders.RETRY_AFTER, RetryLater.seconds(later.retryAfter()));
-                    } else if (problem.getStatus() == HttpStatus.SERVICE_UNAVAILABLE.value()) {
-                        headers.set(HttpHeaders.RETRY_AFTER, RetryLater.seconds(RetryLater.BACKEND_DOWN));
-                    }
-                })
                 .bodyValue(asMap(problem));
     }
 
-    /** The headers an error asks for, such as {@code Allow} with a 405. */
-    public static HttpHeaders headersOf(Throwable error) {
-        return error instanceof ErrorResponse response ? response.getHeaders() : HttpHeaders.EMPTY;
+    /**
+     * The headers an error's answer carries: those it asks for, such as {@code Allow} with a 405, and
+     * {@code Retry-After} on every 503 and on a 409 in progress, so that each says when to come back.
+     */
+    public static HttpHeaders headersOf(Throwable error, ProblemDetail problem) {
+        HttpHeaders headers = new HttpHeaders();
+        if (error instanceof ErrorResponse response) {
+            headers.addAll(response.getHeaders());
+        }
+        if (error instanceof RetryLater later) {
+            headers.set(HttpHeaders.RETRY_AFTER, RetryLater.seconds(later.retryAfter()));
+        } else if (problem.getStatus() == HttpStatus.SERVICE_UNAVAILABLE.value()) {
+            headers.set(HttpHeaders.RETRY_AFTER, RetryLater.seconds(RetryLater.BACKEND_DOWN));
+        }
+        return headers;
     }
 
     /**
