@@ -216,13 +216,16 @@ class ApiGatewayTest {
                 .headers(h -> h.setBearerAuth(issuer.token(id))).exchange()
                 .expectStatus().isOk();
 
-        String scrape = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + managementPort).build()
-                .get().uri("/actuator/prometheus").exchange()
-                .expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
-        // The template, not the id: one series per route, whatever the ids.
-        assertThat(scrape).containsPattern("http_server_requests_seconds_count\\{[^}]*method=\"GET\"[^}]*status=\"200\"[^}]*uri=\"/users/\\{id}\"");
-        assertThat(scrape).containsPattern("http_server_requests_seconds_count\\{[^}]*method=\"POST\"[^}]*status=\"201\"[^}]*uri=\"/users\"");
-        assertThat(scrape).doesNotContain(id);
+        // The server records a request as its observation stops, which may be just after the answer.
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            String scrape = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + managementPort).build()
+                    .get().uri("/actuator/prometheus").exchange()
+                    .expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
+            // The template, not the id: one series per route, whatever the ids.
+            assertThat(scrape).containsPattern("http_server_requests_seconds_count\\{[^}]*method=\"GET\"[^}]*status=\"200\"[^}]*uri=\"/users/\\{id}\"");
+            assertThat(scrape).containsPattern("http_server_requests_seconds_count\\{[^}]*method=\"POST\"[^}]*status=\"201\"[^}]*uri=\"/users\"");
+            assertThat(scrape).doesNotContain(id);
+        });
     }
 
     @Test
