@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.serverlessapp.support.deadline.DeadlineExceededException;
 import java.time.Duration;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
@@ -42,7 +43,7 @@ class ProblemExceptionHandlerTest {
 
     @Test
     void a405KeepsItsAllowHeaderAndHasNoRetryAfter() {
-        MockServerWebExchange exchange = handle(new MethodNotAllowedException(HttpMethod.DELETE, java.util.Set.of(HttpMethod.GET)));
+        MockServerWebExchange exchange = handle(new MethodNotAllowedException(HttpMethod.DELETE, Set.of(HttpMethod.GET)));
         assertThat(exchange.getResponse().getStatusCode().value()).isEqualTo(405);
         assertThat(exchange.getResponse().getHeaders().getAllow()).containsExactly(HttpMethod.GET);
         assertThat(exchange.getResponse().getHeaders().containsHeader(HttpHeaders.RETRY_AFTER)).isFalse();
