@@ -5,6 +5,7 @@ final class Ablations {
 
     /** function-defaults.yaml's own exclusions: a spring.autoconfigure.exclude from the environment replaces them. */
     private static final String DEFAULTS = String.join(",",
+            "org.springframework.boot.security.autoconfigure.ReactiveUserDetailsServiceAutoConfiguration",
             "org.springframework.boot.actuate.autoconfigure.info.InfoContributorAutoConfiguration",
             "org.springframework.boot.actuate.autoconfigure.info.InfoEndpointAutoConfiguration",
             "org.springframework.boot.autoconfigure.info.ProjectInfoAutoConfiguration",

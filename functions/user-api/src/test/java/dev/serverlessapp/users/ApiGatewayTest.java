@@ -17,9 +17,11 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalManagementPort;
+import org.springframework.context.ApplicationContext;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.security.core.userdetails.ReactiveUserDetailsService;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -61,6 +63,9 @@ class ApiGatewayTest {
 
     @LocalManagementPort
     int managementPort;
+
+    @Autowired
+    ApplicationContext context;
 
     final TokenIssuer issuer = TokenIssuer.shared();
 
@@ -225,7 +230,17 @@ class ApiGatewayTest {
             assertThat(scrape).containsPattern("http_server_requests_seconds_count\\{[^}]*method=\"GET\"[^}]*status=\"200\"[^}]*uri=\"/users/\\{id}\"");
             assertThat(scrape).containsPattern("http_server_requests_seconds_count\\{[^}]*method=\"POST\"[^}]*status=\"201\"[^}]*uri=\"/users\"");
             assertThat(scrape).doesNotContain(id);
+            // Spring Security's per-filter observations are off: they cost CPU and repeat the request's.
+            assertThat(scrape).contains("http_server_requests_seconds").doesNotContain("spring_security_");
         });
+    }
+
+    /** function-defaults.yaml's exclusions hold in user-api too: no info endpoint, no generated in-memory user. */
+    @Test
+    void sharedAutoConfigurationExclusionsApply() {
+        WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + managementPort).build()
+                .get().uri("/actuator/info").exchange().expectStatus().isNotFound();
+        assertThat(context.getBeanProvider(ReactiveUserDetailsService.class).getIfAvailable()).isNull();
     }
 
     @Test
