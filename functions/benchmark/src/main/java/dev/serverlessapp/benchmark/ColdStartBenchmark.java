@@ -172,14 +172,16 @@ public final class ColdStartBenchmark {
             double coldStart = launch.awaitFirstAnswer(first);
             double idleRss = launch.idleRssMb();
             FunctionLaunch.Load load = launch.load(n -> workload.request(base, fixtures, run, n + 1), requests, concurrency);
+            double cpuBefore = launch.cpuMillis();
             FunctionLaunch.Load warm = launch.load(n -> workload.request(base, fixtures, run, requests + n + 1),
                     requests, concurrency);
+            double warmCpu = (launch.cpuMillis() - cpuBefore) / requests;
             Measurement m = new Measurement(coldStart, idleRss, Math.max(load.maxRssMb(), warm.maxRssMb()),
-                    load.eventsPerSecond(), load.p50Millis(), load.p99Millis(), warm.eventsPerSecond());
+                    load.eventsPerSecond(), load.p50Millis(), load.p99Millis(), warm.eventsPerSecond(), warmCpu);
             results.computeIfAbsent(key, k -> new ArrayList<>()).add(m);
-            System.err.printf("round %d  %-48s cold %6.0f ms  idle %5.0f MB  load %5.0f MB  %6.0f/s  p50 %5.1f ms  p99 %6.1f ms  warm %6.0f/s%n",
+            System.err.printf("round %d  %-48s cold %6.0f ms  idle %5.0f MB  load %5.0f MB  %6.0f/s  p50 %5.1f ms  p99 %6.1f ms  warm %6.0f/s  %5.2f CPU ms each%n",
                     round, key, coldStart, idleRss, m.loadRssMb(), load.eventsPerSecond(), load.p50Millis(),
-                    load.p99Millis(), warm.eventsPerSecond());
+                    load.p99Millis(), warm.eventsPerSecond(), warmCpu);
             if (stepsFile != null) {
                 steps.computeIfAbsent(functionDir.getFileName().toString(), k -> new ArrayList<>())
                         .add(readSteps(stepsFile, coldStart));
@@ -226,10 +228,12 @@ public final class ColdStartBenchmark {
                 .append(". Load average (1, 5, 15 min) before: ").append(loadBefore).append("; after: ")
                 .append(loadAverage()).append(".\n")
                 .append("Median (min–max) over the rounds. Ratios are to the floor in the same round. events/s, p50 "
-                        + "and p99: the first load, right after the start; warm events/s: a second load of the same size.\n\n");
+                        + "and p99: the first load, right after the start; warm events/s: a second load of the same size; warm CPU "
+                        + "ms: the process's CPU time per request of that second load.\n\n");
         out.append("| function / variant | cold start ms | × floor | idle RSS MB | × floor | RSS under load MB "
-                + "| × floor | events/s | × floor | p50 ms | × floor | p99 ms | × floor | warm events/s | × floor |\n");
-        out.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+                + "| × floor | events/s | × floor | p50 ms | × floor | p99 ms | × floor | warm events/s | × floor "
+                + "| warm CPU ms | × floor |\n");
+        out.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         List<Measurement> floor = results.get("floor");
         for (var entry : results.entrySet()) {
             List<Measurement> ms = entry.getValue();
@@ -241,6 +245,7 @@ public final class ColdStartBenchmark {
             cell(out, ms, floor, Measurement::p50Millis, "%.1f");
             cell(out, ms, floor, Measurement::p99Millis, "%.1f");
             cell(out, ms, floor, Measurement::warmEventsPerSecond, "%.0f");
+            cell(out, ms, floor, Measurement::warmCpuMillis, "%.2f");
             out.append(" |\n");
         }
         ceilingReport(out);
@@ -255,7 +260,7 @@ public final class ColdStartBenchmark {
         }
         out.append("\nuser-api against its backend ceiling (its sign-up's calls driven directly, same round, fresh table): ")
                 .append(Stats.of(ceiling).format("%.0f")).append(" sign-ups/s.\n\n");
-        out.append("| variant | warm events/s | × ceiling |\n|---|---|---|\n");
+        out.append("| variant | warm events/s | × ceiling | warm CPU ms per sign-up |\n|---|---|---|---|\n");
         for (var entry : results.entrySet()) {
             if (!entry.getKey().startsWith("user-api / ")) {
                 continue;
@@ -266,7 +271,9 @@ public final class ColdStartBenchmark {
                 ratios.add(warm.get(i) / ceiling.get(i));
             }
             out.append("| ").append(entry.getKey()).append(" | ").append(Stats.of(warm).format("%.0f")).append(" | ")
-                    .append(Stats.of(ratios).format("%.2f")).append(" |\n");
+                    .append(Stats.of(ratios).format("%.2f")).append(" | ")
+                    .append(Stats.of(entry.getValue().stream().map(Measurement::warmCpuMillis).toList()).format("%.2f"))
+                    .append(" |\n");
         }
     }
 

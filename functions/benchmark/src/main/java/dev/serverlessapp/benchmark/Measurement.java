@@ -10,7 +10,9 @@ package dev.serverlessapp.benchmark;
  * @param p50Millis           median latency under the first load
  * @param p99Millis           99th percentile latency under the first load
  * @param warmEventsPerSecond answered requests per second under a second load of the same size (warmed)
+ * @param warmCpuMillis       the process's CPU time (user and system) per request of that second load: what
+ *                            the function itself spends, less sensitive than throughput to what else runs
  */
 record Measurement(double coldStartMillis, double idleRssMb, double loadRssMb, double eventsPerSecond,
-        double p50Millis, double p99Millis, double warmEventsPerSecond) {
+        double p50Millis, double p99Millis, double warmEventsPerSecond, double warmCpuMillis) {
 }

@@ -169,6 +169,11 @@ public final class FunctionLaunch implements AutoCloseable {
                 failures.get());
     }
 
+    /** CPU time (user and system) the process has used so far, in milliseconds; NaN when the OS does not say. */
+    public double cpuMillis() {
+        return process.info().totalCpuDuration().map(cpu -> cpu.toNanos() / 1e6).orElse(Double.NaN);
+    }
+
     public double rssMb() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
