@@ -36,7 +36,9 @@ public final class S3ProxyServer implements AutoCloseable {
                     jclouds.credential=%s
                     """.formatted(port, Backends.ACCESS_KEY, Backends.SECRET_KEY) + backend);
             String java = ProcessHandle.current().info().command().orElse("java");
-            List<String> command = List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1",
+            // In memory, every object stays on the heap: the benchmark's file-processor load puts one image
+            // (about 1 MB) per request, so 256 MB ran out at 243. A cap, not a reservation.
+            List<String> command = List.of(java, "-Xmx1g", "-XX:TieredStopAtLevel=1",
                     "-jar", jar().toString(), "--properties", config.toString());
             return new S3ProxyServer(ChildProcess.start("s3proxy", command, port, Duration.ofSeconds(60)));
         } catch (IOException e) {
