@@ -79,9 +79,11 @@ public final class LocalRuntime implements AutoCloseable {
         // Logging set up on this thread first: threads that start it side by side get SLF4J's replay warning.
         LoggerFactory.getILoggerFactory();
         progress.accept("rendering the chart helm/serverless-app with its default values");
-        // Rendering (a child JVM) and the backends need each other not: they start side by side.
+        // Rendering (a child JVM) and the backends need each other not: they start side by side. On platform
+        // threads: a virtual thread loading a class from the runtime's jar pins its carrier, and with one
+        // carrier per core, two of them waiting for a jar's lock that a third (unmounted) holds hung a start.
         CompletableFuture<ChartModel> rendering = new CompletableFuture<>();
-        Thread.ofVirtual().name("render-chart").start(() -> {
+        Thread.ofPlatform().name("render-chart").start(() -> {
             try {
                 rendering.complete(ChartSource.render(options.projectDir().resolve("helm/serverless-app"), options.namespace(),
                         new RenderedCharts(options.projectDir().resolve(RENDERED_CHARTS))));

@@ -133,7 +133,8 @@ public final class LocalAws implements AutoCloseable {
 
     private static <T> CompletableFuture<T> inBackground(Supplier<T> start) {
         CompletableFuture<T> future = new CompletableFuture<>();
-        Thread.ofVirtual().name("start-backend").start(() -> {
+        // A platform thread: start-up loads classes, which pins a virtual thread's carrier (see LocalRuntime).
+        Thread.ofPlatform().name("start-backend").start(() -> {
             try {
                 future.complete(start.get());
             } catch (Throwable e) {
