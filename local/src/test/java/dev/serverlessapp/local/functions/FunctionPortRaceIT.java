@@ -65,7 +65,7 @@ class FunctionPortRaceIT {
                 HttpClient.create(), START)) {
             CompletableFuture<Integer> ready = function.port().toFuture();
             ProcessHandle child = awaitChild(before);
-            Map<String, String> env = environment(child);
+            Map<String, String> env = environment(child).orElseThrow();
             List<Integer> handedOut = new ArrayList<>();
             for (String name : List.of("PORT", "MANAGEMENT_PORT")) {
                 int port = Integer.parseInt(env.get(name));
@@ -83,11 +83,15 @@ class FunctionPortRaceIT {
         }
     }
 
-    /** The function's JVM, once the runtime has started it. */
+    /**
+     * The function's JVM, once the runtime has started it: a new child whose environment is the function's
+     * (until the JDK's spawn helper has exec'd the JVM, the child still has this test's environment).
+     */
     private static ProcessHandle awaitChild(Set<ProcessHandle> before) throws InterruptedException {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
         while (Instant.now().isBefore(deadline)) {
-            Optional<ProcessHandle> child = ProcessHandle.current().children().filter(p -> !before.contains(p)).findFirst();
+            Optional<ProcessHandle> child = ProcessHandle.current().children().filter(p -> !before.contains(p))
+                    .filter(p -> environment(p).filter(env -> env.containsKey("MANAGEMENT_SERVER_ADDRESS")).isPresent()).findFirst();
             if (child.isPresent()) {
                 return child.get();
             }
@@ -96,10 +100,14 @@ class FunctionPortRaceIT {
         throw new AssertionError("the function's process was not started within 30 s");
     }
 
-    private static Map<String, String> environment(ProcessHandle process) throws IOException {
-        String environ = Files.readString(Path.of("/proc", Long.toString(process.pid()), "environ"), StandardCharsets.UTF_8);
-        return java.util.Arrays.stream(environ.split("\0")).filter(v -> v.contains("="))
-                .collect(Collectors.toMap(v -> v.substring(0, v.indexOf('=')), v -> v.substring(v.indexOf('=') + 1), (a, b) -> b));
+    private static Optional<Map<String, String>> environment(ProcessHandle process) {
+        try {
+            String environ = Files.readString(Path.of("/proc", Long.toString(process.pid()), "environ"), StandardCharsets.UTF_8);
+            return Optional.of(java.util.Arrays.stream(environ.split("\0")).filter(v -> v.contains("="))
+                    .collect(Collectors.toMap(v -> v.substring(0, v.indexOf('=')), v -> v.substring(v.indexOf('=') + 1), (a, b) -> b)));
+        } catch (IOException gone) {
+            return Optional.empty();
+        }
     }
 
     /** Takes the port as another process would, without listening on it: so it still looks free. */
