@@ -33,7 +33,8 @@ public final class FunctionProcess implements Upstream, AutoCloseable {
 
     private final FunctionSpec spec;
     private final Path logFile;
-    private final Path portFile;
+    /** Numbers each start's port file: a stopping instance deletes its own as it exits, never the next one's. */
+    private final AtomicInteger launches = new AtomicInteger();
     private final HttpClient http;
     private final Duration startTimeout;
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -49,10 +50,13 @@ public final class FunctionProcess implements Upstream, AutoCloseable {
     private record Running(Process process, int port) {
     }
 
+    /** A started process and the file it writes its port to once it has bound it. */
+    private record Launched(Process process, Path portFile) {
+    }
+
     public FunctionProcess(FunctionSpec spec, Path logFile, HttpClient http, Duration startTimeout) {
         this.spec = spec;
         this.logFile = logFile;
-        this.portFile = logFile.resolveSibling(spec.name() + ".port");
         this.http = http;
         this.startTimeout = startTimeout;
     }
@@ -126,13 +130,13 @@ public final class FunctionProcess implements Upstream, AutoCloseable {
         Instant began = Instant.now();
         return Mono.fromCallable(this::launch)
                 .subscribeOn(Schedulers.boundedElastic())
-                .flatMap(process -> awaitReady(process)
+                .flatMap(launched -> awaitReady(launched)
                         .doOnSuccess(started -> ready(started, began))
-                        .doOnError(e -> failed(process, e)))
+                        .doOnError(e -> failed(launched.process(), e)))
                 .map(Running::port);
     }
 
-    private Process launch() throws IOException {
+    private Launched launch() throws IOException {
         synchronized (this) {
             if (closed) {
                 throw new IllegalStateException(spec.name() + " is shutting down");
@@ -168,9 +172,10 @@ public final class FunctionProcess implements Upstream, AutoCloseable {
         // the system gives it (the actuator's too, 8081 in every pod) and writes it to its port file.
         builder.environment().put("PORT", "0");
         builder.environment().put("MANAGEMENT_PORT", "0");
+        Path portFile = logFile.resolveSibling(spec.name() + "-" + launches.incrementAndGet() + ".port");
         builder.environment().put("PORTFILE", portFile.toString());
         Files.createDirectories(logFile.getParent());
-        // Not the last instance's port: that may belong to anyone now.
+        // Not a port of an earlier run's instance: that may belong to anyone now.
         Files.deleteIfExists(portFile);
         Process process = builder.start();
         synchronized (this) {
@@ -178,17 +183,18 @@ public final class FunctionProcess implements Upstream, AutoCloseable {
         }
         log.info("{}: cold start (pid {}, {}, log {})", spec.name(), process.pid(),
                 aotCache ? "with its AOT cache" : "no AOT cache", logFile);
-        return process;
+        return new Launched(process, portFile);
     }
 
-    private Mono<Running> awaitReady(Process process) {
+    private Mono<Running> awaitReady(Launched launched) {
+        Process process = launched.process();
         return Mono.defer(() -> {
                     if (!process.isAlive()) {
                         return Mono.error(new IllegalStateException(spec.name() + " exited with code "
                                 + process.exitValue() + " while starting; see " + logFile));
                     }
                     // Read again on every probe: the file may be empty or half-written when first seen.
-                    OptionalInt port = boundPort();
+                    OptionalInt port = boundPort(launched.portFile());
                     if (port.isEmpty()) {
                         return Mono.error(new NotReady());
                     }
@@ -206,7 +212,7 @@ public final class FunctionProcess implements Upstream, AutoCloseable {
     }
 
     /** The serving port the function wrote to its port file, once it has bound it. */
-    private OptionalInt boundPort() {
+    private static OptionalInt boundPort(Path portFile) {
         try {
             String text = Files.readString(portFile).strip();
             return text.matches("[0-9]{1,5}") ? OptionalInt.of(Integer.parseInt(text)) : OptionalInt.empty();
