@@ -10,6 +10,7 @@ import dev.serverlessapp.local.http.FrontDoor;
 import dev.serverlessapp.local.lifecycle.Stopping;
 import dev.serverlessapp.local.manifests.ChartModel;
 import dev.serverlessapp.local.manifests.ChartSource;
+import dev.serverlessapp.local.manifests.RenderedCharts;
 import dev.serverlessapp.local.manifests.SqsQueues;
 import dev.serverlessapp.local.routing.Broker;
 import dev.serverlessapp.local.routing.Brokers;
@@ -32,6 +33,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
+import org.slf4j.LoggerFactory;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 
@@ -42,6 +44,9 @@ import reactor.netty.resources.ConnectionProvider;
  * them in order; {@link #close()} stops all of it, in the reverse order.
  */
 public final class LocalRuntime implements AutoCloseable {
+
+    /** Where the chart's last render is kept (the build puts one there): not in the data folder, which --fresh empties. */
+    static final String RENDERED_CHARTS = "local/target/rendered-chart";
 
     private final RuntimeOptions options;
     /** Everything started, in order: closed in reverse, so the backends stop last. */
@@ -71,12 +76,17 @@ public final class LocalRuntime implements AutoCloseable {
 
     private void startAll(Consumer<String> progress) {
         DataFolder.prepare(options.dataDir(), options.fresh());
+        // Logging set up on this thread first: threads that start it side by side get SLF4J's replay warning.
+        LoggerFactory.getILoggerFactory();
         progress.accept("rendering the chart helm/serverless-app with its default values");
-        // Rendering (a child JVM) and the backends need each other not: they start side by side.
+        // Rendering (a child JVM) and the backends need each other not: they start side by side. On platform
+        // threads: a virtual thread loading a class from the runtime's jar pins its carrier, and with one
+        // carrier per core, two of them waiting for a jar's lock that a third (unmounted) holds hung a start.
         CompletableFuture<ChartModel> rendering = new CompletableFuture<>();
-        Thread.ofVirtual().name("render-chart").start(() -> {
+        Thread.ofPlatform().name("render-chart").start(() -> {
             try {
-                rendering.complete(ChartSource.render(options.projectDir().resolve("helm/serverless-app"), options.namespace()));
+                rendering.complete(ChartSource.render(options.projectDir().resolve("helm/serverless-app"), options.namespace(),
+                        new RenderedCharts(options.projectDir().resolve(RENDERED_CHARTS))));
             } catch (Throwable e) {
                 rendering.completeExceptionally(e);
             }

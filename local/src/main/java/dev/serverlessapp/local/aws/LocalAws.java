@@ -33,6 +33,7 @@ import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
@@ -132,7 +133,8 @@ public final class LocalAws implements AutoCloseable {
 
     private static <T> CompletableFuture<T> inBackground(Supplier<T> start) {
         CompletableFuture<T> future = new CompletableFuture<>();
-        Thread.ofVirtual().name("start-backend").start(() -> {
+        // A platform thread: start-up loads classes, which pins a virtual thread's carrier (see LocalRuntime).
+        Thread.ofPlatform().name("start-backend").start(() -> {
             try {
                 future.complete(start.get());
             } catch (Throwable e) {
@@ -239,7 +241,10 @@ public final class LocalAws implements AutoCloseable {
                 dynamo.describeTable(d -> d.tableName(name));
             } catch (ResourceNotFoundException e) {
                 dynamo.createTable(AppTable.createTableRequest(name));
-                dynamo.waiter().waitUntilTableExists(d -> d.tableName(name), w -> w.waitTimeout(Duration.ofSeconds(60)));
+                // The waiter's own delay is 20 s: a start that asks while dynalite still says CREATING (it
+                // takes about 50 ms) would sit out all of it.
+                dynamo.waiter().waitUntilTableExists(d -> d.tableName(name), w -> w.waitTimeout(Duration.ofSeconds(60))
+                        .backoffStrategyV2(BackoffStrategy.fixedDelay(Duration.ofMillis(100))));
             }
         }
     }

@@ -1,7 +1,6 @@
 package dev.serverlessapp.local.functions;
 
 import dev.serverlessapp.local.http.FrontDoor;
-import dev.serverlessapp.backends.Ports;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -22,6 +22,9 @@ import reactor.util.retry.Retry;
 /**
  * One function as a JVM process, scaled as Knative scales a Service: started by the first request
  * (a visible cold start that waits for the readiness probe), stopped again when idle.
+ *
+ * <p>The function binds its ports itself (port 0) and writes the one it got to its port file (function
+ * support's {@code PORTFILE}): a port picked for it here could be taken by another process before it binds.
  */
 public final class FunctionProcess implements Upstream, AutoCloseable {
 
@@ -30,6 +33,8 @@ public final class FunctionProcess implements Upstream, AutoCloseable {
 
     private final FunctionSpec spec;
     private final Path logFile;
+    /** Numbers each start's port file: a stopping instance deletes its own as it exits, never the next one's. */
+    private final AtomicInteger launches = new AtomicInteger();
     private final HttpClient http;
     private final Duration startTimeout;
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -43,6 +48,10 @@ public final class FunctionProcess implements Upstream, AutoCloseable {
     private Process launching;
 
     private record Running(Process process, int port) {
+    }
+
+    /** A started process and the file it writes its port to once it has bound it. */
+    private record Launched(Process process, Path portFile) {
     }
 
     public FunctionProcess(FunctionSpec spec, Path logFile, HttpClient http, Duration startTimeout) {
@@ -121,19 +130,18 @@ public final class FunctionProcess implements Upstream, AutoCloseable {
         Instant began = Instant.now();
         return Mono.fromCallable(this::launch)
                 .subscribeOn(Schedulers.boundedElastic())
-                .flatMap(started -> awaitReady(started)
-                        .doOnSuccess(port -> ready(started, began))
-                        .doOnError(e -> failed(started, e)))
+                .flatMap(launched -> awaitReady(launched)
+                        .doOnSuccess(started -> ready(started, began))
+                        .doOnError(e -> failed(launched.process(), e)))
                 .map(Running::port);
     }
 
-    private Running launch() throws IOException {
+    private Launched launch() throws IOException {
         synchronized (this) {
             if (closed) {
                 throw new IllegalStateException(spec.name() + " is shutting down");
             }
         }
-        int port = Ports.free();
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         Path image = spec.jar().getParent().resolve("image").resolve("app");
@@ -160,36 +168,57 @@ public final class FunctionProcess implements Upstream, AutoCloseable {
         builder.environment().put("SERVER_ADDRESS", FrontDoor.LOOPBACK);
         builder.environment().put("MANAGEMENT_SERVER_ADDRESS", FrontDoor.LOOPBACK);
         builder.environment().putAll(spec.env());
-        builder.environment().put("PORT", Integer.toString(port));
-        // A pod has its own network namespace; here every function shares loopback, so the actuator's
-        // own port (8081 in every pod) must differ per process too.
-        builder.environment().put("MANAGEMENT_PORT", Integer.toString(Ports.free()));
+        // A pod has its own network namespace; here every function shares loopback, so each binds a port
+        // the system gives it (the actuator's too, 8081 in every pod) and writes it to its port file.
+        builder.environment().put("PORT", "0");
+        builder.environment().put("MANAGEMENT_PORT", "0");
+        Path portFile = logFile.resolveSibling(spec.name() + "-" + launches.incrementAndGet() + ".port");
+        builder.environment().put("PORTFILE", portFile.toString());
         Files.createDirectories(logFile.getParent());
+        // Not a port of an earlier run's instance: that may belong to anyone now.
+        Files.deleteIfExists(portFile);
         Process process = builder.start();
         synchronized (this) {
             launching = process;
         }
-        log.info("{}: cold start (pid {}, port {}, {}, log {})", spec.name(), process.pid(), port,
+        log.info("{}: cold start (pid {}, {}, log {})", spec.name(), process.pid(),
                 aotCache ? "with its AOT cache" : "no AOT cache", logFile);
-        return new Running(process, port);
+        return new Launched(process, portFile);
     }
 
-    private Mono<Running> awaitReady(Running started) {
-        String url = "http://" + FrontDoor.LOOPBACK + ":" + started.port() + spec.readinessPath();
+    private Mono<Running> awaitReady(Launched launched) {
+        Process process = launched.process();
         return Mono.defer(() -> {
-                    if (!started.process().isAlive()) {
+                    if (!process.isAlive()) {
                         return Mono.error(new IllegalStateException(spec.name() + " exited with code "
-                                + started.process().exitValue() + " while starting; see " + logFile));
+                                + process.exitValue() + " while starting; see " + logFile));
                     }
+                    // Read again on every probe: the file may be empty or half-written when first seen.
+                    OptionalInt port = boundPort(launched.portFile());
+                    if (port.isEmpty()) {
+                        return Mono.error(new NotReady());
+                    }
+                    String url = "http://" + FrontDoor.LOOPBACK + ":" + port.getAsInt() + spec.readinessPath();
                     return http.get().uri(url)
                             .responseSingle((response, body) -> body.asString().defaultIfEmpty("")
                                     .map(ignored -> response.status().code()))
                             .onErrorReturn(-1)
-                            .flatMap(code -> code == 200 ? Mono.just(started) : Mono.error(new NotReady()));
+                            .flatMap(code -> code == 200 ? Mono.just(new Running(process, port.getAsInt()))
+                                    : Mono.error(new NotReady()));
                 })
                 .retryWhen(Retry.fixedDelay(Long.MAX_VALUE, PROBE_PERIOD).filter(NotReady.class::isInstance))
                 .timeout(startTimeout, Mono.error(() -> new IllegalStateException(spec.name()
                         + " was not ready within " + startTimeout + "; see " + logFile)));
+    }
+
+    /** The serving port the function wrote to its port file, once it has bound it. */
+    private static OptionalInt boundPort(Path portFile) {
+        try {
+            String text = Files.readString(portFile).strip();
+            return text.matches("[0-9]{1,5}") ? OptionalInt.of(Integer.parseInt(text)) : OptionalInt.empty();
+        } catch (IOException e) {
+            return OptionalInt.empty();
+        }
     }
 
     private synchronized void ready(Running started, Instant began) {
@@ -202,16 +231,17 @@ public final class FunctionProcess implements Upstream, AutoCloseable {
         launching = null;
         lastActive = Instant.now();
         coldStarts.incrementAndGet();
-        log.info("{}: ready after a cold start of {} ms", spec.name(), Duration.between(began, Instant.now()).toMillis());
+        log.info("{}: ready on port {} after a cold start of {} ms", spec.name(), started.port(),
+                Duration.between(began, Instant.now()).toMillis());
     }
 
-    private void failed(Running started, Throwable e) {
+    private void failed(Process process, Throwable e) {
         synchronized (this) {
             starting = null;
             launching = null;
         }
         log.error("{}: could not start: {}", spec.name(), e.getMessage());
-        destroy(started.process());
+        destroy(process);
     }
 
     public void stop() {

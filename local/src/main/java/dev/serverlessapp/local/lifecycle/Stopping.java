@@ -15,7 +15,8 @@ public final class Stopping {
     /** JVMs and servers take seconds to stop gracefully; they do it side by side. */
     public static void inParallel(List<? extends AutoCloseable> resources) {
         List<Thread> stopping = resources.stream()
-                .map(r -> Thread.ofVirtual().name("stop").start(() -> quietly(r))).toList();
+                // Platform threads: stopping loads classes too, which pins a virtual thread's carrier.
+                .map(r -> Thread.ofPlatform().name("stop").start(() -> quietly(r))).toList();
         for (Thread thread : stopping) {
             try {
                 thread.join();

@@ -2,7 +2,6 @@ package dev.serverlessapp.local.manifests;
 
 import dev.serverlessapp.deploy.Chart;
 import dev.serverlessapp.deploy.Manifests;
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -24,10 +23,20 @@ public final class ChartSource {
     }
 
     public static ChartModel render(Path chart, String namespace) {
+        checkChart(chart);
+        return ChartModel.of(Manifests.parse(renderInChild(chart, namespace)).all());
+    }
+
+    /** As {@link #render(Path, String)}, rendering only when {@code rendered} has no render of this chart. */
+    public static ChartModel render(Path chart, String namespace, RenderedCharts rendered) {
+        checkChart(chart);
+        return ChartModel.of(Manifests.parse(rendered.get(chart, namespace, () -> renderInChild(chart, namespace))).all());
+    }
+
+    private static void checkChart(Path chart) {
         if (!Files.isRegularFile(chart.resolve("Chart.yaml"))) {
             throw new IllegalStateException("No Helm chart at " + chart + ": run from the repository root");
         }
-        return ChartModel.of(Manifests.parse(renderInChild(chart, namespace)).all());
     }
 
     private static String renderInChild(Path chart, String namespace) {
@@ -57,12 +66,15 @@ public final class ChartSource {
         }
     }
 
-    /** This JVM's class path again; inside the runtime's Spring Boot jar, through its launcher. */
+    /**
+     * This JVM's class path again: inside the runtime's Spring Boot jar, through its launcher; from the
+     * extracted layout (a jar whose manifest lists lib/*.jar) or a build's class path, directly.
+     */
     private static List<String> command(Path chart, String namespace, Path output) {
         String java = ProcessHandle.current().info().command().orElse("java");
         String classPath = System.getProperty("java.class.path");
         List<String> command = new ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1", "-cp", classPath));
-        boolean bootJar = !classPath.contains(File.pathSeparator) && classPath.endsWith(".jar");
+        boolean bootJar = ChartSource.class.getClassLoader() != ClassLoader.getSystemClassLoader();
         if (bootJar) {
             command.addAll(List.of("-Dloader.main=" + ChartSource.class.getName(),
                     "org.springframework.boot.loader.launch.PropertiesLauncher"));
