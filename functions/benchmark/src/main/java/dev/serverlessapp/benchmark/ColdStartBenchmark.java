@@ -49,6 +49,8 @@ public final class ColdStartBenchmark {
     private final Map<String, List<Map<String, Double>>> steps = new LinkedHashMap<>();
     /** user-api's backend ceiling, sign-ups per second, one per round. */
     private final List<Double> ceiling = new ArrayList<>();
+    /** Where the machine's CPU went during each round's ceiling pass, per sign-up. */
+    private final List<CpuSplit> ceilingCpu = new ArrayList<>();
     private String loadBefore;
 
     private ColdStartBenchmark(Map<String, String> options) throws IOException {
@@ -102,9 +104,12 @@ public final class ColdStartBenchmark {
                 }
                 for (var function : functions.entrySet()) {
                     if (userApiCeiling != null && function.getKey().equals("user-api")) {
-                        double signUps = userApiCeiling.signUpsPerSecond(fixtures.freshTable(), requests, concurrency);
+                        UserApiCeiling.Result result = userApiCeiling.measure(fixtures.freshTable(), requests, concurrency);
+                        double signUps = result.signUpsPerSecond();
                         ceiling.add(signUps);
-                        System.err.printf("round %d  %-48s %6.0f sign-ups/s%n", round, "user-api backend ceiling", signUps);
+                        ceilingCpu.add(result.cpu());
+                        System.err.printf("round %d  %-48s %6.0f sign-ups/s  machine CPU %5.2f ms each%n", round,
+                                "user-api backend ceiling", signUps, result.cpu().machine());
                     }
                     for (Variant variant : variants) {
                         if (!variant.standsAlone()) {
@@ -172,16 +177,17 @@ public final class ColdStartBenchmark {
             double coldStart = launch.awaitFirstAnswer(first);
             double idleRss = launch.idleRssMb();
             FunctionLaunch.Load load = launch.load(n -> workload.request(base, fixtures, run, n + 1), requests, concurrency);
-            double cpuBefore = launch.cpuMillis();
+            CpuSplit.Meter meter = CpuSplit.start(launch::cpuMillis);
             FunctionLaunch.Load warm = launch.load(n -> workload.request(base, fixtures, run, requests + n + 1),
                     requests, concurrency);
-            double warmCpu = (launch.cpuMillis() - cpuBefore) / requests;
+            CpuSplit split = meter.perRequest(requests);
+            double warmCpu = split.function();
             Measurement m = new Measurement(coldStart, idleRss, Math.max(load.maxRssMb(), warm.maxRssMb()),
-                    load.eventsPerSecond(), load.p50Millis(), load.p99Millis(), warm.eventsPerSecond(), warmCpu);
+                    load.eventsPerSecond(), load.p50Millis(), load.p99Millis(), warm.eventsPerSecond(), warmCpu, split);
             results.computeIfAbsent(key, k -> new ArrayList<>()).add(m);
-            System.err.printf("round %d  %-48s cold %6.0f ms  idle %5.0f MB  load %5.0f MB  %6.0f/s  p50 %5.1f ms  p99 %6.1f ms  warm %6.0f/s  %5.2f CPU ms each%n",
+            System.err.printf("round %d  %-48s cold %6.0f ms  idle %5.0f MB  load %5.0f MB  %6.0f/s  p50 %5.1f ms  p99 %6.1f ms  warm %6.0f/s  %5.2f CPU ms each (machine %5.2f)%n",
                     round, key, coldStart, idleRss, m.loadRssMb(), load.eventsPerSecond(), load.p50Millis(),
-                    load.p99Millis(), warm.eventsPerSecond(), warmCpu);
+                    load.p99Millis(), warm.eventsPerSecond(), warmCpu, split.machine());
             if (stepsFile != null) {
                 steps.computeIfAbsent(functionDir.getFileName().toString(), k -> new ArrayList<>())
                         .add(readSteps(stepsFile, coldStart));
@@ -275,6 +281,25 @@ public final class ColdStartBenchmark {
                     .append(Stats.of(entry.getValue().stream().map(Measurement::warmCpuMillis).toList()).format("%.2f"))
                     .append(" |\n");
         }
+        out.append("\nWhere the machine's CPU went per sign-up, ms (CpuSplit; the benchmark JVM is the load generator or the "
+                + "ceiling's own SDK client, plus ElasticMQ and the SMTP catcher; the others are dynalite, S3Proxy and the OS):\n\n");
+        out.append("| pass | machine | user-api | benchmark JVM | others | CPUs busy |\n|---|---|---|---|---|---|\n");
+        cpuRow(out, "backend ceiling", ceilingCpu);
+        for (var entry : results.entrySet()) {
+            if (entry.getKey().startsWith("user-api / ")) {
+                cpuRow(out, entry.getKey(), entry.getValue().stream().map(Measurement::warmCpu).toList());
+            }
+        }
+    }
+
+    private static void cpuRow(StringBuilder out, String pass, List<CpuSplit> splits) {
+        out.append("| ").append(pass);
+        for (ToDoubleFunction<CpuSplit> part : List.<ToDoubleFunction<CpuSplit>>of(CpuSplit::machine,
+                CpuSplit::function, CpuSplit::benchmark, CpuSplit::others)) {
+            out.append(" | ").append(Stats.of(splits.stream().map(part::applyAsDouble).toList()).format("%.2f"));
+        }
+        out.append(" | ").append(Stats.of(splits.stream().map(split -> split.busyShare() * 100).toList()).format("%.0f"))
+                .append(" % |\n");
     }
 
     /** Where each function's start-up goes (IMAGE_STEPS): milliseconds by component, median over the rounds. */

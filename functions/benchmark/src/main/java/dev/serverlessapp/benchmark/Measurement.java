@@ -12,7 +12,9 @@ package dev.serverlessapp.benchmark;
  * @param warmEventsPerSecond answered requests per second under a second load of the same size (warmed)
  * @param warmCpuMillis       the process's CPU time (user and system) per request of that second load: what
  *                            the function itself spends, less sensitive than throughput to what else runs
+ * @param warmCpu             where the whole machine's CPU went during that second load, per request
  */
 record Measurement(double coldStartMillis, double idleRssMb, double loadRssMb, double eventsPerSecond,
-        double p50Millis, double p99Millis, double warmEventsPerSecond, double warmCpuMillis) {
+        double p50Millis, double p99Millis, double warmEventsPerSecond, double warmCpuMillis,
+        CpuSplit warmCpu) {
 }

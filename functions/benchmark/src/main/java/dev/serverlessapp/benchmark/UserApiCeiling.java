@@ -60,12 +60,18 @@ final class UserApiCeiling implements AutoCloseable {
         this.queueUrl = fixtures.emailQueueUrl();
     }
 
-    /** Sign-ups per second on {@code table}: a first pass warms this JVM and the emulators, the second is measured. */
-    double signUpsPerSecond(String table, int count, int concurrency) throws InterruptedException {
+    /** What one measured pass achieved: sign-ups per second, and where the machine's CPU went. */
+    record Result(double signUpsPerSecond, CpuSplit cpu) {
+    }
+
+    /** Sign-ups on {@code table}: a first pass warms this JVM and the emulators, the second is measured. */
+    Result measure(String table, int count, int concurrency) throws InterruptedException {
         Claims claims = new Claims(dynamo, table, Clock.systemUTC());
         String run = UUID.randomUUID().toString();
         run(claims, table, run + "-warm", count, concurrency);
-        return run(claims, table, run, count, concurrency);
+        CpuSplit.Meter meter = CpuSplit.start(() -> 0);
+        double signUpsPerSecond = run(claims, table, run, count, concurrency);
+        return new Result(signUpsPerSecond, meter.perRequest(count));
     }
 
     private double run(Claims claims, String table, String run, int count, int concurrency) throws InterruptedException {

@@ -1,5 +1,7 @@
 package dev.serverlessapp.email;
 
+import dev.serverlessapp.testing.ConfigurationProxies;
+import org.springframework.context.ApplicationContext;
 import static dev.serverlessapp.email.AppTableItems.n;
 import static dev.serverlessapp.email.AppTableItems.s;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -35,6 +37,15 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureWebTestClient(timeout = "PT30S")
 class EmailWorkerTest {
+
+    @Autowired
+    ApplicationContext applicationContext;
+
+    @Test
+    void startsWithoutSubclassingAConfigurationClass() {
+        // Issue 15: each CGLIB subclass is paid for at every cold start.
+        assertThat(ConfigurationProxies.in(applicationContext)).isEmpty();
+    }
 
     static final LocalBackends BACKENDS = LocalBackends.shared();
     static final String TABLE = FreshTable.create(BACKENDS, "email-worker");

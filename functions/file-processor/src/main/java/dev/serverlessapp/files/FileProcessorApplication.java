@@ -15,7 +15,7 @@ import software.amazon.awssdk.services.s3.S3AsyncClient;
 import tools.jackson.databind.json.JsonMapper;
 
 /** The file-processor function: S3 upload notifications in, {@code processed/} objects and events out. */
-@SpringBootApplication
+@SpringBootApplication(proxyBeanMethods = false)
 @EnableConfigurationProperties(FileProcessorProperties.class)
 public class FileProcessorApplication {
 

@@ -1,5 +1,7 @@
 package dev.serverlessapp.files;
 
+import dev.serverlessapp.testing.ConfigurationProxies;
+import org.springframework.context.ApplicationContext;
 import static dev.serverlessapp.files.S3Notifications.notification;
 import static dev.serverlessapp.files.S3Notifications.postBinary;
 import static dev.serverlessapp.files.S3Notifications.postStructured;
@@ -55,6 +57,15 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 @SpringBootTest(classes = FileProcessorApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureWebTestClient(timeout = "PT30S")
 class FileProcessorTest {
+
+    @Autowired
+    ApplicationContext applicationContext;
+
+    @Test
+    void startsWithoutSubclassingAConfigurationClass() {
+        // Issue 15: each CGLIB subclass is paid for at every cold start.
+        assertThat(ConfigurationProxies.in(applicationContext)).isEmpty();
+    }
 
     static final String TABLE = "files-" + UUID.randomUUID();
     static final String BUCKET = "uploads-" + UUID.randomUUID();

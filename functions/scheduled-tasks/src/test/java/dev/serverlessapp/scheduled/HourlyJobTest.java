@@ -1,5 +1,7 @@
 package dev.serverlessapp.scheduled;
 
+import dev.serverlessapp.testing.ConfigurationProxies;
+import org.springframework.context.ApplicationContext;
 import static dev.serverlessapp.scheduled.AppItems.n;
 import static dev.serverlessapp.scheduled.AppItems.s;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -54,6 +56,15 @@ import tools.jackson.databind.json.JsonMapper;
 @Import(SettableClock.Config.class)
 @ExtendWith(OutputCaptureExtension.class)
 class HourlyJobTest {
+
+    @Autowired
+    ApplicationContext applicationContext;
+
+    @Test
+    void startsWithoutSubclassingAConfigurationClass() {
+        // Issue 15: each CGLIB subclass is paid for at every cold start.
+        assertThat(ConfigurationProxies.in(applicationContext)).isEmpty();
+    }
 
     static final String TABLE = "scheduled-" + UUID.randomUUID();
     static final String BUCKET = "reports-" + UUID.randomUUID();

@@ -1,5 +1,6 @@
 package dev.serverlessapp.users;
 
+import dev.serverlessapp.testing.ConfigurationProxies;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -42,6 +43,12 @@ import tools.jackson.databind.JsonNode;
                 "users.rate-limit.burst=3", "users.rate-limit.rate=1", "users.rate-limit.period=PT1H"})
 @AutoConfigureWebTestClient(timeout = "PT30S")
 class ApiGatewayTest {
+
+    @Test
+    void startsWithoutSubclassingAConfigurationClass() {
+        // Issue 15: each CGLIB subclass is paid for at every cold start.
+        assertThat(ConfigurationProxies.in(context)).isEmpty();
+    }
 
     static final String TABLE = "gateway-" + UUID.randomUUID();
     static final AtomicInteger addresses = new AtomicInteger(1);

@@ -206,7 +206,9 @@ public final class FunctionProcess implements Upstream, AutoCloseable {
                             .flatMap(code -> code == 200 ? Mono.just(new Running(process, port.getAsInt()))
                                     : Mono.error(new NotReady()));
                 })
-                .retryWhen(Retry.fixedDelay(Long.MAX_VALUE, PROBE_PERIOD).filter(NotReady.class::isInstance))
+                // Off the parallel scheduler: each retry reads the port file, a blocking read.
+                .retryWhen(Retry.fixedDelay(Long.MAX_VALUE, PROBE_PERIOD).filter(NotReady.class::isInstance)
+                        .scheduler(Schedulers.boundedElastic()))
                 .timeout(startTimeout, Mono.error(() -> new IllegalStateException(spec.name()
                         + " was not ready within " + startTimeout + "; see " + logFile)));
     }
