@@ -11,6 +11,7 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -33,11 +34,15 @@ import java.util.function.ToDoubleFunction;
  * (variables for every function, {@code NAME=value;NAME=value}).
  * <p>
  * Each round launches the floor and the peers once and every function in every variant, one process at
- * a time; for user-api it also drives its backend calls directly (its ceiling, {@link UserApiCeiling}).
- * Ratios are taken within a round, so a machine that is busier in one round than another skews
+ * a time, each onto a machine that has gone quiet after the previous load; for user-api it also drives its
+ * backend calls directly (its ceiling, {@link UserApiCeiling}). Ratios are taken within a round, so a machine that is busier in one round than another skews
  * the absolute figures more than the ratios.
  */
 public final class ColdStartBenchmark {
+
+    /** Each launch waits, at most this long, until under this share of the CPUs is busy (CpuSplit). */
+    private static final double IDLE_SHARE = 0.15;
+    private static final Duration IDLE_WAIT = Duration.ofSeconds(30);
 
     private final Map<String, String> options;
     private final Fixtures fixtures = new Fixtures();
@@ -170,6 +175,9 @@ public final class ColdStartBenchmark {
         Path stepsFile = variant == Variant.IMAGE_STEPS ? Variant.stepsFile(scratch, functionDir) : null;
         if (stepsFile != null) {
             Files.deleteIfExists(stepsFile);
+        }
+        if (!CpuSplit.awaitIdleMachine(IDLE_SHARE, IDLE_WAIT)) {
+            System.err.printf("round %d  %s: the machine stayed busy for %s; launching anyway%n", round, key, IDLE_WAIT);
         }
         try (FunctionLaunch launch = FunctionLaunch.start(command.arguments(), command.directory(), env, port, log)) {
             URI base = launch.base();

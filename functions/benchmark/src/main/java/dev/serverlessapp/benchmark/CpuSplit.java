@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.function.DoubleSupplier;
 
 /**
@@ -51,6 +52,25 @@ record CpuSplit(double machine, double function, double benchmark, double others
             return new CpuSplit(machine / requests, function / requests, self / requests,
                     Math.max(0, machine - self - function) / requests, machine / (wallMillis * cpus));
         }
+    }
+
+    /**
+     * Waits until the machine is nearly idle (under {@code share} of all CPUs busy over half a second), at
+     * most {@code max}; answers whether it got there. A launch right after another variant's load would
+     * otherwise share the CPUs with the backends still working off that load (dynalite, ElasticMQ, GC),
+     * and its cold start would measure them too, unlike the floor's.
+     */
+    static boolean awaitIdleMachine(double share, Duration max) throws InterruptedException {
+        long deadline = System.nanoTime() + max.toNanos();
+        int cpus = Runtime.getRuntime().availableProcessors();
+        while (System.nanoTime() < deadline) {
+            double before = machineBusyMillis();
+            Thread.sleep(500);
+            if ((machineBusyMillis() - before) / (500.0 * cpus) < share) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static double selfCpuMillis() {
