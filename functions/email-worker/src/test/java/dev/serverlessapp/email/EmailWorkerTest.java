@@ -1,15 +1,14 @@
 package dev.serverlessapp.email;
 
-import dev.serverlessapp.testing.ConfigurationProxies;
-import org.springframework.context.ApplicationContext;
 import static dev.serverlessapp.email.AppTableItems.n;
 import static dev.serverlessapp.email.AppTableItems.s;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.serverlessapp.contract.Table;
 import dev.serverlessapp.backends.Backends;
 import dev.serverlessapp.backends.LocalBackends;
 import dev.serverlessapp.backends.SmtpCatcher;
+import dev.serverlessapp.contract.Table;
+import dev.serverlessapp.testing.ConfigurationProxies;
 import jakarta.mail.internet.MimeMessage;
 import java.time.Instant;
 import java.util.List;
@@ -25,6 +24,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.context.ApplicationContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;

@@ -1,19 +1,18 @@
 package dev.serverlessapp.files;
 
-import dev.serverlessapp.testing.ConfigurationProxies;
-import org.springframework.context.ApplicationContext;
 import static dev.serverlessapp.files.S3Notifications.notification;
 import static dev.serverlessapp.files.S3Notifications.postBinary;
 import static dev.serverlessapp.files.S3Notifications.postStructured;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.serverlessapp.support.idempotency.IdempotencyStore;
-import dev.serverlessapp.contract.Table;
-import dev.serverlessapp.support.table.AppTable;
 import dev.serverlessapp.backends.Backends;
-import dev.serverlessapp.testing.HoldingProxy;
 import dev.serverlessapp.backends.LocalBackends;
+import dev.serverlessapp.contract.Table;
+import dev.serverlessapp.support.idempotency.IdempotencyStore;
+import dev.serverlessapp.support.table.AppTable;
+import dev.serverlessapp.testing.ConfigurationProxies;
+import dev.serverlessapp.testing.HoldingProxy;
 import java.awt.Color;
 import java.awt.GradientPaint;
 import java.awt.Graphics2D;
@@ -37,6 +36,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.context.ApplicationContext;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;

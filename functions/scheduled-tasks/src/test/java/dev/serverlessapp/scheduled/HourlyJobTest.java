@@ -1,17 +1,16 @@
 package dev.serverlessapp.scheduled;
 
-import dev.serverlessapp.testing.ConfigurationProxies;
-import org.springframework.context.ApplicationContext;
 import static dev.serverlessapp.scheduled.AppItems.n;
 import static dev.serverlessapp.scheduled.AppItems.s;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.serverlessapp.support.idempotency.IdempotencyStore;
-import dev.serverlessapp.contract.Table;
-import dev.serverlessapp.support.table.AppTable;
 import dev.serverlessapp.backends.AwsTestClients;
 import dev.serverlessapp.backends.Backends;
 import dev.serverlessapp.backends.LocalBackends;
+import dev.serverlessapp.contract.Table;
+import dev.serverlessapp.support.idempotency.IdempotencyStore;
+import dev.serverlessapp.support.table.AppTable;
+import dev.serverlessapp.testing.ConfigurationProxies;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -29,14 +28,15 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import reactor.core.publisher.Mono;
-import software.amazon.awssdk.core.sync.ResponseTransformer;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.core.sync.ResponseTransformer;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;

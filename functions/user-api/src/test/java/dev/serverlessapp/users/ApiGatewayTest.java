@@ -1,13 +1,13 @@
 package dev.serverlessapp.users;
 
-import dev.serverlessapp.testing.ConfigurationProxies;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.serverlessapp.contract.Table;
-import dev.serverlessapp.support.table.AppTable;
 import dev.serverlessapp.backends.Backends.Service;
 import dev.serverlessapp.backends.LocalBackends;
+import dev.serverlessapp.contract.Table;
+import dev.serverlessapp.support.table.AppTable;
+import dev.serverlessapp.testing.ConfigurationProxies;
 import dev.serverlessapp.testing.TokenIssuer;
 import java.time.Duration;
 import java.util.List;
@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalManagementPort;
-import org.springframework.context.ApplicationContext;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.context.ApplicationContext;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.security.core.userdetails.ReactiveUserDetailsService;
