@@ -6,6 +6,7 @@ import dev.serverlessapp.backends.Backends;
 import dev.serverlessapp.backends.LocalBackends;
 import dev.serverlessapp.backends.SmtpCatcher;
 import dev.serverlessapp.testing.fuzz.EventFuzz;
+import dev.serverlessapp.testing.fuzz.KeptAliveFuzz;
 import dev.serverlessapp.testing.fuzz.Hostile;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,12 +51,22 @@ class EmailWorkerFuzzTest {
 
     final DynamoDbClient dynamo = BACKENDS.clients().dynamo();
 
+    static final EventFuzz.Template SQS_MESSAGES = new EventFuzz.Template(ContentMode.SQS_TYPE, ContentMode.SQS_SOURCE,
+            Map.of("subject", "aws-sqs-source"), EmailWorkerFuzzTest::message);
+
+    // guards the finding in user-api's CI: a kept-alive connection stalled after a request answered at once
+    // (reactor-netty#4361, fixed in 1.3.8); an event function runs the same server
+    @Test
+    void requestsOnKeptAliveConnectionsAreEachAnsweredInOrder() {
+        Map<Integer, Integer> statuses = KeptAliveFuzz.run("email-worker kept-alive connections", 60, 2000, port,
+                random -> EventFuzz.keptAliveRequest(random, SQS_MESSAGES), answer -> { });
+        // Both kinds ran: answers after the backends, and answers given at once.
+        assertThat(statuses).containsKeys(202, 404);
+    }
+
     @Test
     void hostileEventsGetNoServerErrorAndRefusedOnesSendNothing() {
-        EventFuzz.Template sqsMessages = new EventFuzz.Template(ContentMode.SQS_TYPE, ContentMode.SQS_SOURCE,
-                Map.of("subject", "aws-sqs-source"), EmailWorkerFuzzTest::message);
-
-        EventFuzz.Tally tally = EventFuzz.run("email-worker events", 300, 1700, port, sqsMessages,
+        EventFuzz.Tally tally = EventFuzz.run("email-worker events", 300, 1700, port, SQS_MESSAGES,
                 () -> List.of(SMTP.received().size(), EventFuzz.items(dynamo, TABLE)));
 
         assertThat(tally.serverErrors()).isZero();

@@ -169,6 +169,28 @@ public final class EventFuzz {
         }
     }
 
+    /** Requests with no event that an event function answers at once, before any backend call. */
+    private static final List<String> ANSWERED_AT_ONCE = List.of("GET /", "HEAD /", "OPTIONS /", "DELETE /",
+            "GET /livez", "GET /nowhere");
+
+    /**
+     * A request for {@link KeptAliveFuzz}: a hostile variation of the template's event, which the function
+     * answers after its backends or refuses once it has read it, or a request it answers at once.
+     */
+    public static byte[] keptAliveRequest(Random random, Template template) {
+        if (random.nextInt(3) == 0) {
+            String[] line = Hostile.oneOf(random, ANSWERED_AT_ONCE).split(" ");
+            return RawHttp.request(line[0], line[1], List.of("Host: localhost"), new byte[0]);
+        }
+        Request event = request(random, template);
+        List<String> headers = new ArrayList<>(List.of("Host: localhost"));
+        for (int i = 0; i < event.headers().size(); i += 2) {
+            headers.add(event.headers().get(i) + ": " + event.headers().get(i + 1));
+        }
+        headers.add("Content-Length: " + event.body().length);
+        return RawHttp.request("POST", "/", headers, event.body());
+    }
+
     /** A hostile variation of the template's event. */
     public static Request request(Random random, Template template) {
         Map<String, Object> attributes = attributes(random, template);

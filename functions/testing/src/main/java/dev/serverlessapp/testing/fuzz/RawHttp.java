@@ -1,6 +1,7 @@
 package dev.serverlessapp.testing.fuzz;
 
 import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -17,7 +18,8 @@ import java.util.Map;
 /**
  * HTTP/1.1 over a plain socket, sent byte for byte as given: for what java.net.http refuses to send (a
  * bad request line, a lower-case method, a raw path, control characters or thousands of headers). Each
- * exchange is one request on a fresh connection and reads one response.
+ * {@link #exchange} is one request on a fresh connection and reads one response; {@link KeptAlive} sends
+ * several on one connection, pipelined or one after the other.
  */
 public final class RawHttp {
 
@@ -82,6 +84,49 @@ public final class RawHttp {
             return read(new DeadlineInput(socket.getInputStream(), deadline), head);
         } catch (SocketTimeoutException e) {
             throw new HangException("no answer within " + timeout);
+        }
+    }
+
+    /**
+     * One kept-alive connection to 127.0.0.1: requests written as given, several in one write to pipeline
+     * them, and their answers read in order, each within the timeout.
+     */
+    public static final class KeptAlive implements Closeable {
+        private final Socket socket;
+        private final Duration timeout;
+
+        private KeptAlive(Socket socket, Duration timeout) {
+            this.socket = socket;
+            this.timeout = timeout;
+        }
+
+        public static KeptAlive open(int port, Duration timeout) throws IOException {
+            Socket socket = new Socket();
+            socket.connect(new InetSocketAddress("127.0.0.1", port), (int) timeout.toMillis());
+            socket.setSoTimeout((int) Math.max(1, timeout.toMillis()));
+            return new KeptAlive(socket, timeout);
+        }
+
+        /** Writes the requests back to back, in one write. */
+        public void write(List<byte[]> requests) throws IOException {
+            ByteArrayOutputStream all = new ByteArrayOutputStream();
+            requests.forEach(all::writeBytes);
+            socket.getOutputStream().write(all.toByteArray());
+            socket.getOutputStream().flush();
+        }
+
+        /** The next answer on the connection, or {@link HangException} when none comes within the timeout. */
+        public Response read(boolean head) throws IOException {
+            try {
+                return RawHttp.read(new DeadlineInput(socket.getInputStream(), System.nanoTime() + timeout.toNanos()), head);
+            } catch (SocketTimeoutException e) {
+                throw new HangException("no answer within " + timeout + " on a kept-alive connection");
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
         }
     }
 

@@ -1,0 +1,89 @@
+package dev.serverlessapp.testing.fuzz;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * Requests on kept-alive connections, as Knative's queue-proxy and HTTP clients send them: several on one
+ * connection, some pipelined (written before the answer to the one before), some sent the moment the
+ * answer before them arrives. A function answers some requests at once (a 401 or a 405, before it reads
+ * anything) and others later (after its backends). Every request must get its answer, in order, within
+ * the timeout, and the connection must then still take one more request. Reactor Netty 1.3.6 stopped
+ * reading from such a connection after a queued request was answered at once (reactor-netty#4361): the
+ * next request on it waited for ever.
+ */
+public final class KeptAliveFuzz {
+
+    static final Duration TIMEOUT = Duration.ofSeconds(20);
+    private static final byte[] PROBE = "GET /readyz HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
+
+    private KeptAliveFuzz() {
+    }
+
+    /**
+     * Runs {@code Fuzz.cases(small, large)} connections to {@code 127.0.0.1:port}, each with two to seven
+     * requests from {@code request} (well framed, without {@code Connection: close}) in groups of one to
+     * three per write. Each answer goes to {@code answered} too, for the suite's own checks. Returns how
+     * many answers had each status; the probes' are not counted.
+     */
+    public static Map<Integer, Integer> run(String suite, int small, int large, int port,
+            Function<Random, byte[]> request, Consumer<RawHttp.Response> answered) {
+        Map<Integer, Integer> statuses = new TreeMap<>();
+        Instant start = Instant.now();
+        Fuzz.run(suite, small, large, (random, index) -> {
+            List<byte[]> requests = new ArrayList<>();
+            for (int i = 2 + random.nextInt(6); i > 0; i--) {
+                requests.add(request.apply(random));
+            }
+            try (RawHttp.KeptAlive connection = RawHttp.KeptAlive.open(port, TIMEOUT)) {
+                int next = 0;
+                while (next < requests.size()) {
+                    List<byte[]> group = requests.subList(next, Math.min(requests.size(), next + 1 + random.nextInt(3)));
+                    connection.write(group);
+                    for (byte[] sent : group) {
+                        RawHttp.Response answer = read(connection, sent, next++);
+                        statuses.merge(answer.status(), 1, Integer::sum);
+                        answered.accept(answer);
+                        if ("close".equalsIgnoreCase(answer.header("Connection"))) {
+                            return; // the server may end a connection; it must not stall one
+                        }
+                    }
+                }
+                connection.write(List.of(PROBE));
+                RawHttp.Response probe = read(connection, PROBE, next);
+                if (probe.status() != 200) {
+                    throw new AssertionError("the probe after " + next + " requests got " + probe.status());
+                }
+            }
+        });
+        System.out.printf("FUZZ %s: %d requests on kept-alive connections, seed %d, statuses %s, 5xx 0, hangs 0, %d s%n",
+                suite, statuses.values().stream().mapToInt(Integer::intValue).sum(), Fuzz.seed(), statuses,
+                Duration.between(start, Instant.now()).toSeconds());
+        return statuses;
+    }
+
+    private static RawHttp.Response read(RawHttp.KeptAlive connection, byte[] sent, int position) throws Exception {
+        String request = new String(sent, 0, Math.min(sent.length, 300), StandardCharsets.ISO_8859_1);
+        try {
+            RawHttp.Response answer = connection.read(request.startsWith("HEAD "));
+            if (request.startsWith("HEAD ")) {
+                // An answer to HEAD has no body, problem detail or not.
+                ProblemOracle.check(answer.status() >= 500 ? answer.status() : 200, "", "");
+            } else {
+                answer.checkProblemOracle();
+            }
+            return answer;
+        } catch (Exception | AssertionError failure) {
+            throw new AssertionError("request " + position + " on the connection: " + failure.getMessage()
+                    + "\n  sent: " + request, failure);
+        }
+    }
+}
