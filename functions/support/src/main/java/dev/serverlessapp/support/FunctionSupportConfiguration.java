@@ -7,6 +7,7 @@ import dev.serverlessapp.support.idempotency.IdempotencyProperties;
 import dev.serverlessapp.support.idempotency.IdempotencyStore;
 import dev.serverlessapp.support.problem.NettyRefusalProblems;
 import dev.serverlessapp.support.problem.ProblemExceptionHandler;
+import dev.serverlessapp.support.problem.UndecodableRequestHold;
 import dev.serverlessapp.support.table.TableProperties;
 import dev.serverlessapp.support.table.TableProvisioner;
 import java.time.Clock;
@@ -58,11 +59,16 @@ public class FunctionSupportConfiguration {
         return new ProblemExceptionHandler(json);
     }
 
-    /** Netty's own refusals (400, 414, 431 before Spring sees the request) answer problem details too. */
+    /**
+     * Netty's own refusals (400, 414, 431 before Spring sees the request) answer problem details too, and
+     * are answered at all on a kept-alive connection (see {@link UndecodableRequestHold}).
+     */
     @Bean
     NettyServerCustomizer problemDetailsForNettyRefusals(JsonMapper json) {
-        return server -> server.doOnChannelInit((observer, channel, address) ->
-                NettyRefusalProblems.install(channel.pipeline(), json));
+        return server -> server.doOnChannelInit((observer, channel, address) -> {
+            NettyRefusalProblems.install(channel.pipeline(), json);
+            UndecodableRequestHold.install(channel.pipeline());
+        });
     }
 
     /** Local runs and tests create the table before the app takes traffic. */

@@ -1,5 +1,6 @@
 package dev.serverlessapp.local.http;
 
+import dev.serverlessapp.support.problem.UndecodableRequestHold;
 import java.net.InetAddress;
 import java.time.Duration;
 import reactor.netty.NettyPipeline;
@@ -8,7 +9,8 @@ import reactor.netty.http.server.HttpServer;
 /**
  * How every HTTP server of the local runtime (the activators, the broker ingress) meets strangers: it
  * listens on the address it is given (loopback unless asked otherwise), closes a connection whose request
- * head does not arrive in time, and answers every error it makes on its own with a problem detail.
+ * head does not arrive in time, and answers every error it makes on its own with a problem detail (a
+ * request Netty cannot decode too, when it follows another on a kept-alive connection: {@link UndecodableRequestHold}).
  * Bodies are bounded by {@link RequestBody}, request targets checked by {@link RequestTarget}.
  */
 public final class FrontDoor {
@@ -30,9 +32,12 @@ public final class FrontDoor {
 
     public static HttpServer server(String host, int port, Timeouts timeouts) {
         return HttpServer.create().host(host).port(port)
-                .doOnChannelInit((observer, channel, remote) -> channel.pipeline()
-                        .addAfter(NettyPipeline.HttpCodec, "problem-bodies", new ProblemBodies())
-                        .addAfter("problem-bodies", "head-timeout", new HeadTimeout(timeouts.head())));
+                .doOnChannelInit((observer, channel, remote) -> {
+                    channel.pipeline()
+                            .addAfter(NettyPipeline.HttpCodec, "problem-bodies", new ProblemBodies())
+                            .addAfter("problem-bodies", "head-timeout", new HeadTimeout(timeouts.head()));
+                    UndecodableRequestHold.install(channel.pipeline());
+                });
     }
 
     /** The URL that reaches a server listening on {@code host}: one on every interface is reached on loopback. */

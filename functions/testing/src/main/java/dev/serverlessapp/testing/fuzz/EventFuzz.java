@@ -169,6 +169,12 @@ public final class EventFuzz {
         }
     }
 
+    /** {@link KeptAliveFuzz} with the template's events: 60 connections in CI, 2 000 at the large size. */
+    public static Map<Integer, Integer> runKeptAlive(String function, int port, Template template) {
+        return KeptAliveFuzz.run(function + " kept-alive connections", 60, 2000, port,
+                random -> keptAliveRequest(random, template), answer -> { });
+    }
+
     /** Requests with no event that an event function answers at once, before any backend call. */
     private static final List<String> ANSWERED_AT_ONCE = List.of("GET /", "HEAD /", "OPTIONS /", "DELETE /",
             "GET /livez", "GET /nowhere");

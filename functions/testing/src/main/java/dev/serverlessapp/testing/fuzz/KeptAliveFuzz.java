@@ -43,13 +43,16 @@ public final class KeptAliveFuzz {
             for (int i = 2 + random.nextInt(6); i > 0; i--) {
                 requests.add(request.apply(random));
             }
+            List<String> transcript = new ArrayList<>();
             try (RawHttp.KeptAlive connection = RawHttp.KeptAlive.open(port, TIMEOUT)) {
                 int next = 0;
                 while (next < requests.size()) {
                     List<byte[]> group = requests.subList(next, Math.min(requests.size(), next + 1 + random.nextInt(3)));
                     connection.write(group);
+                    transcript.add("wrote " + group.size());
                     for (byte[] sent : group) {
-                        RawHttp.Response answer = read(connection, sent, next++);
+                        RawHttp.Response answer = read(connection, sent, next++, transcript);
+                        transcript.add(firstLine(sent) + " -> " + answer.status());
                         statuses.merge(answer.status(), 1, Integer::sum);
                         answered.accept(answer);
                         if ("close".equalsIgnoreCase(answer.header("Connection"))) {
@@ -58,7 +61,7 @@ public final class KeptAliveFuzz {
                     }
                 }
                 connection.write(List.of(PROBE));
-                RawHttp.Response probe = read(connection, PROBE, next);
+                RawHttp.Response probe = read(connection, PROBE, next, transcript);
                 if (probe.status() != 200) {
                     throw new AssertionError("the probe after " + next + " requests got " + probe.status());
                 }
@@ -70,7 +73,21 @@ public final class KeptAliveFuzz {
         return statuses;
     }
 
-    private static RawHttp.Response read(RawHttp.KeptAlive connection, byte[] sent, int position) throws Exception {
+    /** The request as text, its line breaks kept and every other control character escaped. */
+    private static String visible(String request) {
+        StringBuilder text = new StringBuilder();
+        request.chars().forEach(c -> text.append(c == '\n' || (c >= 0x20 && c < 0x7F) ? Character.toString(c)
+                : c == '\r' ? "" : "\\u%04x".formatted(c)));
+        return text.toString();
+    }
+
+    private static String firstLine(byte[] request) {
+        String text = new String(request, 0, Math.min(request.length, 200), StandardCharsets.ISO_8859_1);
+        return visible(text.lines().findFirst().orElse(""));
+    }
+
+    private static RawHttp.Response read(RawHttp.KeptAlive connection, byte[] sent, int position,
+            List<String> transcript) throws Exception {
         String request = new String(sent, 0, Math.min(sent.length, 300), StandardCharsets.ISO_8859_1);
         try {
             RawHttp.Response answer = connection.read(request.startsWith("HEAD "));
@@ -83,7 +100,7 @@ public final class KeptAliveFuzz {
             return answer;
         } catch (Exception | AssertionError failure) {
             throw new AssertionError("request " + position + " on the connection: " + failure.getMessage()
-                    + "\n  sent: " + request, failure);
+                    + "\n  before it: " + transcript + "\n  sent: " + visible(request), failure);
         }
     }
 }
