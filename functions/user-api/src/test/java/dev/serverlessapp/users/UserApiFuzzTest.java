@@ -95,16 +95,20 @@ class UserApiFuzzTest {
         assertThat(storedUsers()).as("users in the table").isEqualTo(created);
     }
 
-    /** A well-framed request for a kept-alive connection: a sign-up or a read, often refused at once. */
+    /**
+     * A well-framed request for a kept-alive connection: a sign-up or a read, often refused at once; its body
+     * sent whole, in chunks, or after {@code Expect: 100-continue} (or an expectation nobody meets).
+     */
     byte[] keptAliveRequest(Random random) {
         int index = 1_000_000 + random.nextInt(1_000_000);
         Request request = random.nextInt(3) == 0 ? Request.read(random, this) : Request.signUp(index);
         request.header("X-Forwarded-For", "10.200." + (index >> 8 & 0xFF) + "." + (index & 0xFF));
-        switch (random.nextInt(6)) {
+        switch (random.nextInt(7)) {
             case 0 -> request.header("Authorization", Request.authorization(random, this));
             case 1 -> request.method = Hostile.oneOf(random, List.of("GET", "DELETE", "HEAD", "OPTIONS", "PUT"));
             case 2 -> request.header("Content-Type", Request.contentType(random));
             case 3 -> request.target = Hostile.oneOf(random, List.of("/users/" + UUID.randomUUID(), "/readyz", "/nowhere"));
+            case 4 -> request.framing = Hostile.oneOf(random, List.of("chunked", "expect"));
             default -> {
                 // as generated
             }

@@ -1,5 +1,6 @@
 package dev.serverlessapp.testing.fuzz;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -48,9 +49,12 @@ public final class KeptAliveFuzz {
                 int next = 0;
                 while (next < requests.size()) {
                     List<byte[]> group = requests.subList(next, Math.min(requests.size(), next + 1 + random.nextInt(3)));
-                    connection.write(group);
-                    transcript.add("wrote " + group.size());
+                    boolean written = write(connection, group);
+                    transcript.add((written ? "wrote " : "closed while writing ") + group.size());
                     for (byte[] sent : group) {
+                        if (!written && !connection.answerWaiting()) {
+                            return; // refused part way (a body over the limit) and closed: no hang, no answer to check
+                        }
                         RawHttp.Response answer = read(connection, sent, next++, transcript);
                         transcript.add(firstLine(sent) + " -> " + answer.status());
                         statuses.merge(answer.status(), 1, Integer::sum);
@@ -71,6 +75,16 @@ public final class KeptAliveFuzz {
                 suite, statuses.values().stream().mapToInt(Integer::intValue).sum(), Fuzz.seed(), statuses,
                 Duration.between(start, Instant.now()).toSeconds());
         return statuses;
+    }
+
+    /** False when the server closed the connection before taking all of the group, as it may after refusing one. */
+    private static boolean write(RawHttp.KeptAlive connection, List<byte[]> group) {
+        try {
+            connection.write(group);
+            return true;
+        } catch (IOException closed) {
+            return false;
+        }
     }
 
     /** The request as text, its line breaks kept and every other control character escaped. */

@@ -124,6 +124,15 @@ public final class RawHttp {
             }
         }
 
+        /** Whether an answer's first bytes have arrived, without waiting (false on a reset or closed connection). */
+        public boolean answerWaiting() {
+            try {
+                return socket.getInputStream().available() > 0;
+            } catch (IOException reset) {
+                return false;
+            }
+        }
+
         @Override
         public void close() throws IOException {
             socket.close();
