@@ -7,6 +7,7 @@ import dev.serverlessapp.local.http.HostileHttp;
 import dev.serverlessapp.local.http.RawHttp;
 import dev.serverlessapp.testing.fuzz.Fuzz;
 import dev.serverlessapp.testing.fuzz.Hostile;
+import dev.serverlessapp.testing.fuzz.KeptAliveFuzz;
 import io.cloudevents.CloudEvent;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -63,6 +64,36 @@ class IngressFuzzTest {
                 .satisfies(event -> assertThat(id.isEmpty() || event.getId().equals(id)).as("id " + event.getId()).isTrue()));
         assertThat(refused).as("refused cases that were routed").noneMatch(index -> delivered.containsKey(Integer.toString(index)));
         assertThat(fixture.deadLetters()).isEmpty();
+    }
+
+    // guards the kept-alive finding in the functions (reactor-netty#4361, and a refusal the request before it
+    // swallowed): the ingress runs the same server
+    @Test
+    void eventsOnKeptAliveConnectionsAreEachAnsweredInOrder() {
+        KeptAliveFuzz.Probe probe = new KeptAliveFuzz.Probe(keptAlive(new Case("POST", fixture.brokerPath(),
+                Map.of("ce-specversion", "1.0", "ce-id", "kept-alive-probe", "ce-type", "com.example.probe",
+                        "ce-source", "/fuzz", "Content-Type", "application/json"), "{}".getBytes(StandardCharsets.UTF_8),
+                false, null)), 202);
+        Map<Integer, Integer> statuses = KeptAliveFuzz.run("broker ingress kept-alive connections", 60, 2_000,
+                fixture.ingress.port(), probe, IngressFuzzTest::keptAliveRequest, answer -> { });
+        // Both kinds ran: events accepted after they are stored, and refusals given at once.
+        assertThat(statuses).containsKeys(202, 405);
+    }
+
+    /** An event, or a request the ingress refuses at once, well framed for a kept-alive connection. */
+    private static byte[] keptAliveRequest(Random random) {
+        int index = 1_000_000 + random.nextInt(1_000_000);
+        String method = random.nextInt(4) == 0 ? Hostile.oneOf(random, List.of("GET", "DELETE", "HEAD", "PUT")) : "POST";
+        String target = random.nextInt(6) == 0 ? "/nowhere" : fixture.brokerPath();
+        return keptAlive(random.nextBoolean() ? binary(random, index, method, target, false)
+                : structured(random, index, method, target, false));
+    }
+
+    /** The case's request without {@code Connection: close}, its header values on one line each. */
+    private static byte[] keptAlive(Case request) {
+        List<String> headers = new ArrayList<>(List.of("Host: localhost", "Content-Length: " + request.body().length));
+        request.headers().forEach((name, value) -> headers.add(name + ": " + value.replaceAll("[\r\n]", " ")));
+        return dev.serverlessapp.testing.fuzz.RawHttp.request(request.method(), request.target(), headers, request.body());
     }
 
     /** The deliveries by case, once every accepted case has one (or a minute has passed). */

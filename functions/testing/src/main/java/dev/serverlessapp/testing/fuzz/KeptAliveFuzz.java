@@ -24,7 +24,13 @@ import java.util.function.Function;
 public final class KeptAliveFuzz {
 
     static final Duration TIMEOUT = Duration.ofSeconds(20);
-    private static final byte[] PROBE = "GET /readyz HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
+
+    /** The request that must still be answered, with this status, after a connection's generated requests. */
+    public record Probe(byte[] request, int status) {
+        /** A function's readiness: answered 200 on the serving port. */
+        public static final Probe READYZ = new Probe(
+                "GET /readyz HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1), 200);
+    }
 
     private KeptAliveFuzz() {
     }
@@ -32,10 +38,16 @@ public final class KeptAliveFuzz {
     /**
      * Runs {@code Fuzz.cases(small, large)} connections to {@code 127.0.0.1:port}, each with two to seven
      * requests from {@code request} (well framed, without {@code Connection: close}) in groups of one to
-     * three per write. Each answer goes to {@code answered} too, for the suite's own checks. Returns how
-     * many answers had each status; the probes' are not counted.
+     * three per write, then {@link Probe#READYZ}. Each answer goes to {@code answered} too, for the suite's
+     * own checks. Returns how many answers had each status; the probes' are not counted.
      */
     public static Map<Integer, Integer> run(String suite, int small, int large, int port,
+            Function<Random, byte[]> request, Consumer<RawHttp.Response> answered) {
+        return run(suite, small, large, port, Probe.READYZ, request, answered);
+    }
+
+    /** The same with another probe, for a server that has no {@code /readyz}. */
+    public static Map<Integer, Integer> run(String suite, int small, int large, int port, Probe probe,
             Function<Random, byte[]> request, Consumer<RawHttp.Response> answered) {
         Map<Integer, Integer> statuses = new TreeMap<>();
         Instant start = Instant.now();
@@ -64,10 +76,10 @@ public final class KeptAliveFuzz {
                         }
                     }
                 }
-                connection.write(List.of(PROBE));
-                RawHttp.Response probe = read(connection, PROBE, next, transcript);
-                if (probe.status() != 200) {
-                    throw new AssertionError("the probe after " + next + " requests got " + probe.status());
+                connection.write(List.of(probe.request()));
+                int status = read(connection, probe.request(), next, transcript).status();
+                if (status != probe.status()) {
+                    throw new AssertionError("the probe after " + next + " requests got " + status + ": " + transcript);
                 }
             }
         });
