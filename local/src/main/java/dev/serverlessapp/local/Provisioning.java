@@ -13,7 +13,8 @@ import java.util.Optional;
 
 /**
  * What the chart's functions and sources refer to, made to exist: the queues (with their dead-letter
- * queues where a source reads them), the table, and each function's environment pointing at them.
+ * queues where a source reads them), and each function's environment pointing at them. The table each
+ * function makes itself at its start ({@code DYNAMODB_CREATE_TABLE}, set by {@link LocalAws}).
  */
 final class Provisioning {
 
@@ -40,7 +41,6 @@ final class Provisioning {
             env.replaceAll((name, value) -> name.endsWith("_QUEUE_URL") && !value.isBlank()
                     ? queues.computeIfAbsent(value.substring(value.lastIndexOf('/') + 1), n -> aws.ensureQueue(n, true))
                     : value);
-            aws.ensureTable(env.getOrDefault("DYNAMODB_TABLE", "serverless-app"));
             Optional.ofNullable(env.get("S3_BUCKET")).filter(b -> !b.isBlank() && !buckets.contains(b)).ifPresent(buckets::add);
             environments.put(service.getMetadata().getName(), env);
         }
@@ -61,8 +61,6 @@ final class Provisioning {
                 env.put(name, value);
             }
         });
-        // The runtime made the table already, and waited for it to be ACTIVE.
-        env.put("DYNAMODB_CREATE_TABLE", "false");
         String function = service.getMetadata().getName();
         extraEnv.forEach((key, value) -> {
             int colon = key.indexOf(':');

@@ -53,7 +53,7 @@ class ProvisioningTest {
         provisioned.environments().forEach((function, env) -> {
             assertThat(env).as(function).containsEntry("AWS_ENDPOINT_URL_SQS", aws.sqsEndpoint().toString())
                     .containsEntry("AWS_ENDPOINT_URL_DYNAMODB", aws.dynamoDbEndpoint().toString())
-                    .containsEntry("DYNAMODB_CREATE_TABLE", "false").doesNotContainKey("AWS_ENDPOINT_URL");
+                    .containsEntry("DYNAMODB_CREATE_TABLE", "true").doesNotContainKey("AWS_ENDPOINT_URL");
             env.forEach((name, value) -> {
                 if (name.endsWith("_QUEUE_URL") && !value.isBlank()) {
                     assertThat(URI.create(value).getPort()).as(function + " " + name).isEqualTo(aws.sqsEndpoint().getPort());

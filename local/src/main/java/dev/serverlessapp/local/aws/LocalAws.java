@@ -1,7 +1,6 @@
 package dev.serverlessapp.local.aws;
 
 import dev.serverlessapp.local.lifecycle.Stopping;
-import dev.serverlessapp.support.table.AppTable;
 import dev.serverlessapp.backends.Dynalite;
 import dev.serverlessapp.backends.ElasticMq;
 import dev.serverlessapp.backends.Ports;
@@ -12,7 +11,6 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,9 +31,6 @@ import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.retries.api.BackoffStrategy;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
@@ -208,7 +203,11 @@ public final class LocalAws implements AutoCloseable {
             env.put("AWS_ENDPOINT_URL_SQS", sqs.toString());
             env.put("AWS_ENDPOINT_URL_S3", s3.toString());
             env.put("AWS_S3_FORCE_PATH_STYLE", "true");
+            // Each function makes the table at its start if it is missing, and waits until it is ACTIVE
+            // (function-support's TableProvisioner): the runtime needs no DynamoDB client of its own.
+            env.put("DYNAMODB_CREATE_TABLE", "true");
         } else {
+            env.put("DYNAMODB_CREATE_TABLE", "false");
             // A pod gets its role from its ServiceAccount; locally the developer's own credentials stand in.
             for (String name : List.of("AWS_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
                     "AWS_SESSION_TOKEN", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE")) {
@@ -229,25 +228,6 @@ public final class LocalAws implements AutoCloseable {
     }
 
     // ---- provisioning: synchronous, at start-up on the main thread, before any event flows ----
-
-    /** Creates the table if it is missing, and waits until it is ACTIVE. */
-    public void ensureTable(String name) {
-        if (options.backends() == Backends.AWS) {
-            return;
-        }
-        try (DynamoDbClient dynamo = configure(DynamoDbClient.builder(), dynamoDb)
-                .httpClientBuilder(UrlConnectionHttpClient.builder()).build()) {
-            try {
-                dynamo.describeTable(d -> d.tableName(name));
-            } catch (ResourceNotFoundException e) {
-                dynamo.createTable(AppTable.createTableRequest(name));
-                // The waiter's own delay is 20 s: a start that asks while dynalite still says CREATING (it
-                // takes about 50 ms) would sit out all of it.
-                dynamo.waiter().waitUntilTableExists(d -> d.tableName(name), w -> w.waitTimeout(Duration.ofSeconds(60))
-                        .backoffStrategyV2(BackoffStrategy.fixedDelay(Duration.ofMillis(100))));
-            }
-        }
-    }
 
     /** The queue's URL, creating it (with a dead-letter queue after {@value #MAX_RECEIVE_COUNT} receives) if needed. */
     public String ensureQueue(String name, boolean withDeadLetterQueue) {

@@ -3,17 +3,23 @@ package dev.serverlessapp.local.aws;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.serverlessapp.backends.Ports;
+import dev.serverlessapp.support.table.TableProvisioner;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
@@ -51,7 +57,13 @@ class LocalAwsTest {
                 assertThat(picks.get()).as("every taken port was handed out, and lost").isGreaterThanOrEqualTo(8);
                 assertThat(ports).doesNotContainAnyElementsOf(taken).doesNotHaveDuplicates();
 
-                aws.ensureTable("race");
+                // As a function makes it at its start (DYNAMODB_CREATE_TABLE, below).
+                try (DynamoDbAsyncClient dynamo = DynamoDbAsyncClient.builder().endpointOverride(aws.dynamoDbEndpoint())
+                        .region(Region.US_EAST_1)
+                        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                        .build()) {
+                    TableProvisioner.ensureTable(dynamo, "race", Duration.ofSeconds(60)).join();
+                }
                 String queue = aws.ensureQueue("race", true);
                 assertThat(URI.create(queue).getPort()).isEqualTo(aws.sqsEndpoint().getPort());
                 try (SqsClient sqs = aws.sqsClient()) {
@@ -61,6 +73,7 @@ class LocalAwsTest {
                 assertThat(aws.ensureBucket("race")).isFalse();
                 Map<String, String> env = aws.functionEnvironment();
                 assertThat(env).containsEntry("AWS_ENDPOINT_URL_DYNAMODB", aws.dynamoDbEndpoint().toString())
+                        .containsEntry("DYNAMODB_CREATE_TABLE", "true")
                         .containsEntry("SMTP_PORT", Integer.toString(aws.smtp().port()));
             } finally {
                 aws.close();

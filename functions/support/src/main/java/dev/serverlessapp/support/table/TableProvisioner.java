@@ -48,7 +48,7 @@ public final class TableProvisioner {
                 .waitUntilTableExists(d -> d.tableName(table),
                         w -> w.waitTimeout(timeout)
                                 // The SDK's default first back-off is 20 s; poll faster for local start-up.
-                                .backoffStrategyV2(BackoffStrategy.fixedDelay(Duration.ofMillis(500))))
+                                .backoffStrategyV2(BackoffStrategy.fixedDelay(Duration.ofMillis(100))))
                 .thenAccept(done -> log.info("DynamoDB table {} is active", table));
     }
 
