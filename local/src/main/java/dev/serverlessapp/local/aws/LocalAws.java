@@ -227,53 +227,62 @@ public final class LocalAws implements AutoCloseable {
         return env;
     }
 
-    // ---- provisioning: synchronous, at start-up on the main thread, before any event flows ----
+    // ---- provisioning: at start-up on the main thread, before any event flows; through the async clients
+    // the routing uses anyway, so that the runtime loads no second, blocking client of each ----
 
     /** The queue's URL, creating it (with a dead-letter queue after {@value #MAX_RECEIVE_COUNT} receives) if needed. */
     public String ensureQueue(String name, boolean withDeadLetterQueue) {
-        try (SqsClient client = configure(SqsClient.builder(), sqs).httpClientBuilder(UrlConnectionHttpClient.builder()).build()) {
-            try {
-                return client.getQueueUrl(g -> g.queueName(name)).queueUrl();
-            } catch (QueueDoesNotExistException e) {
-                if (options.backends() == Backends.AWS) {
-                    throw new IllegalStateException("Queue " + name + " does not exist in AWS: create it as README's "
-                            + "deploy section describes", e);
-                }
+        SqsAsyncClient client = sqsAsync();
+        try {
+            return await(client.getQueueUrl(g -> g.queueName(name))).queueUrl();
+        } catch (QueueDoesNotExistException e) {
+            if (options.backends() == Backends.AWS) {
+                throw new IllegalStateException("Queue " + name + " does not exist in AWS: create it as README's "
+                        + "deploy section describes", e);
             }
-            if (!withDeadLetterQueue) {
-                return client.createQueue(c -> c.queueName(name)).queueUrl();
-            }
-            String dlqUrl = client.createQueue(c -> c.queueName(name + "-dlq")).queueUrl();
-            String dlqArn = client.getQueueAttributes(g -> g.queueUrl(dlqUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
-                    .attributes().get(QueueAttributeName.QUEUE_ARN);
-            String policy = "{\"deadLetterTargetArn\":\"" + dlqArn + "\",\"maxReceiveCount\":\"" + MAX_RECEIVE_COUNT + "\"}";
-            return client.createQueue(c -> c.queueName(name)
-                    .attributes(Map.of(QueueAttributeName.REDRIVE_POLICY, policy))).queueUrl();
         }
+        if (!withDeadLetterQueue) {
+            return await(client.createQueue(c -> c.queueName(name))).queueUrl();
+        }
+        String dlqUrl = await(client.createQueue(c -> c.queueName(name + "-dlq"))).queueUrl();
+        String dlqArn = await(client.getQueueAttributes(g -> g.queueUrl(dlqUrl).attributeNames(QueueAttributeName.QUEUE_ARN)))
+                .attributes().get(QueueAttributeName.QUEUE_ARN);
+        String policy = "{\"deadLetterTargetArn\":\"" + dlqArn + "\",\"maxReceiveCount\":\"" + MAX_RECEIVE_COUNT + "\"}";
+        return await(client.createQueue(c -> c.queueName(name)
+                .attributes(Map.of(QueueAttributeName.REDRIVE_POLICY, policy)))).queueUrl();
     }
 
     /** Creates the bucket if missing; answers whether it was created now. */
     public boolean ensureBucket(String name) {
-        try (S3Client client = s3Client()) {
-            try {
-                client.headBucket(h -> h.bucket(name));
-                return false;
-            } catch (NoSuchBucketException e) {
-                // create below
-            } catch (S3Exception e) {
-                if (e.statusCode() != 404) {
-                    throw e;
-                }
+        S3AsyncClient client = s3Async();
+        try {
+            await(client.headBucket(h -> h.bucket(name)));
+            return false;
+        } catch (NoSuchBucketException e) {
+            // create below
+        } catch (S3Exception e) {
+            if (e.statusCode() != 404) {
+                throw e;
             }
-            if (options.backends() == Backends.AWS) {
-                throw new IllegalStateException("Bucket " + name + " does not exist in AWS: create it as README's "
-                        + "deploy section describes");
-            }
-            client.createBucket(c -> c.bucket(name));
-            return true;
+        }
+        if (options.backends() == Backends.AWS) {
+            throw new IllegalStateException("Bucket " + name + " does not exist in AWS: create it as README's "
+                    + "deploy section describes");
+        }
+        await(client.createBucket(c -> c.bucket(name)));
+        return true;
+    }
+
+    /** The answer, or the SDK's own exception (not wrapped in a CompletionException), for provisioning's catch blocks. */
+    public static <T> T await(CompletableFuture<T> answer) {
+        try {
+            return answer.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
         }
     }
 
+    /** A blocking client for tests and tools; the runtime itself uses {@link #s3Async()}. */
     public S3Client s3Client() {
         return configure(S3Client.builder(), s3).httpClientBuilder(UrlConnectionHttpClient.builder())
                 .forcePathStyle(s3 != null)
@@ -281,6 +290,7 @@ public final class LocalAws implements AutoCloseable {
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED).build();
     }
 
+    /** A blocking client for tests and tools; the runtime itself uses {@link #sqsAsync()}. */
     public SqsClient sqsClient() {
         return configure(SqsClient.builder(), sqs).httpClientBuilder(UrlConnectionHttpClient.builder()).build();
     }

@@ -18,7 +18,6 @@ import java.util.Optional;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /** The sources the chart declares that feed events in: its SQS IntegrationSources, and the bucket's notifications. */
@@ -91,14 +90,10 @@ public final class EventSources {
         }
         String queueUrl = queueUrls.get(uploads.get());
         Map<String, String> existing = new LinkedHashMap<>();
-        try (S3Client s3 = aws.s3Client()) {
-            s3.listObjectsV2Paginator(r -> r.bucket(bucket)).contents()
-                    .forEach((S3Object o) -> existing.put(o.key(), BucketNotifications.fingerprint(o)));
-        }
+        LocalAws.await(aws.s3Async().listObjectsV2Paginator(r -> r.bucket(bucket)).contents()
+                .subscribe((S3Object o) -> existing.put(o.key(), BucketNotifications.fingerprint(o))));
         if (created) {
-            try (var sqs = aws.sqsClient()) {
-                sqs.sendMessage(m -> m.queueUrl(queueUrl).messageBody(BucketNotifications.testEvent(bucket)));
-            }
+            LocalAws.await(aws.sqsAsync().sendMessage(m -> m.queueUrl(queueUrl).messageBody(BucketNotifications.testEvent(bucket))));
         }
         BucketNotifications notifications = new BucketNotifications(bucket, aws.region(), queueUrl, aws.s3Async(),
                 aws.sqsAsync());
