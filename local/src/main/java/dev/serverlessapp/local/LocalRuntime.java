@@ -102,7 +102,8 @@ public final class LocalRuntime implements AutoCloseable {
         // Fail on what cannot run before anything else starts: an unsupported filter, a bad schedule.
         chart.triggers().forEach(t -> EventFilter.of(t.getMetadata().getName(), t.getSpec()));
         Provisioning.Provisioned provisioned = Provisioning.provision(chart, aws, options.env());
-        progress.accept("provisioned table, queues " + provisioned.queues().keySet() + " and bucket " + provisioned.bucket());
+        progress.accept("provisioned queues " + provisioned.queues().keySet() + " and bucket " + provisioned.bucket()
+                + " (each function makes the table at its start)");
 
         // Idle connections are dropped before the doors' request-head timeout closes them under a request.
         HttpClient http = HttpClient.create(ConnectionProvider.builder("local-runtime").maxConnections(256)
