@@ -7,7 +7,7 @@ import dev.serverlessapp.support.idempotency.IdempotencyProperties;
 import dev.serverlessapp.support.idempotency.IdempotencyStore;
 import dev.serverlessapp.support.problem.NettyRefusalProblems;
 import dev.serverlessapp.support.problem.ProblemExceptionHandler;
-import dev.serverlessapp.support.problem.UndecodableRequestHold;
+import dev.serverlessapp.support.problem.PipelinedRequestHold;
 import dev.serverlessapp.support.table.TableProperties;
 import dev.serverlessapp.support.table.TableProvisioner;
 import java.time.Clock;
@@ -61,13 +61,13 @@ public class FunctionSupportConfiguration {
 
     /**
      * Netty's own refusals (400, 414, 431 before Spring sees the request) answer problem details too, and
-     * are answered at all on a kept-alive connection (see {@link UndecodableRequestHold}).
+     * every request of a kept-alive connection is answered, one at a time (see {@link PipelinedRequestHold}).
      */
     @Bean
     NettyServerCustomizer problemDetailsForNettyRefusals(JsonMapper json) {
         return server -> server.doOnChannelInit((observer, channel, address) -> {
             NettyRefusalProblems.install(channel.pipeline(), json);
-            UndecodableRequestHold.install(channel.pipeline());
+            PipelinedRequestHold.install(channel.pipeline());
         });
     }
 

@@ -1,6 +1,6 @@
 package dev.serverlessapp.local.http;
 
-import dev.serverlessapp.support.problem.UndecodableRequestHold;
+import dev.serverlessapp.support.problem.PipelinedRequestHold;
 import java.net.InetAddress;
 import java.time.Duration;
 import reactor.netty.NettyPipeline;
@@ -9,8 +9,8 @@ import reactor.netty.http.server.HttpServer;
 /**
  * How every HTTP server of the local runtime (the activators, the broker ingress) meets strangers: it
  * listens on the address it is given (loopback unless asked otherwise), closes a connection whose request
- * head does not arrive in time, and answers every error it makes on its own with a problem detail (a
- * request Netty cannot decode too, when it follows another on a kept-alive connection: {@link UndecodableRequestHold}).
+ * head does not arrive in time, answers every error it makes on its own with a problem detail, and answers
+ * the requests of a kept-alive connection one at a time ({@link PipelinedRequestHold}).
  * Bodies are bounded by {@link RequestBody}, request targets checked by {@link RequestTarget}.
  */
 public final class FrontDoor {
@@ -36,7 +36,7 @@ public final class FrontDoor {
                     channel.pipeline()
                             .addAfter(NettyPipeline.HttpCodec, "problem-bodies", new ProblemBodies())
                             .addAfter("problem-bodies", "head-timeout", new HeadTimeout(timeouts.head()));
-                    UndecodableRequestHold.install(channel.pipeline());
+                    PipelinedRequestHold.install(channel.pipeline());
                 });
     }
 

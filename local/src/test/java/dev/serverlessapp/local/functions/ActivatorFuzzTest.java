@@ -9,7 +9,10 @@ import dev.serverlessapp.local.http.RawHttp;
 import dev.serverlessapp.local.http.ShortTimeouts;
 import dev.serverlessapp.testing.fuzz.Fuzz;
 import dev.serverlessapp.testing.fuzz.Hostile;
+import dev.serverlessapp.testing.fuzz.KeptAliveFuzz;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -82,6 +85,29 @@ class ActivatorFuzzTest {
                 assertThat(reached).as("requests that reached the function for a " + answer.status()).isEmpty();
             }
         });
+    }
+
+    // guards the kept-alive findings in the functions (reactor-netty#4361, and a refusal that the request
+    // before it swallowed): the activator runs the same server, and its client keeps connections to the function
+    @Test
+    void requestsOnKeptAliveConnectionsAreEachAnsweredInOrder() {
+        KeptAliveFuzz.Probe probe = new KeptAliveFuzz.Probe(
+                "GET /users HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1), 200);
+        Map<Integer, Integer> statuses = KeptAliveFuzz.run("activator kept-alive connections", 60, 2_000,
+                activator.port(), probe, ActivatorFuzzTest::keptAliveRequest, answer -> { });
+        // Both kinds ran: answers from the function, and refusals at the door.
+        assertThat(statuses).containsKey(200).containsKey(400);
+        assertThat(canary.requests()).as("requests that reached another port").isEmpty();
+    }
+
+    /** A request for the function or a hostile one, well framed for a kept-alive connection. */
+    private static byte[] keptAliveRequest(Random random) {
+        String method = HostileHttp.method(random);
+        String target = random.nextInt(4) == 0 ? HostileHttp.target(random, "/users", canary.port()) : "/users";
+        byte[] body = body(random);
+        List<String> headers = new ArrayList<>(List.of("Host: localhost", "Content-Length: " + body.length));
+        headers(random).forEach((name, value) -> headers.add((name + ": " + value).replaceAll("[\r\n]", " ")));
+        return dev.serverlessapp.testing.fuzz.RawHttp.request(method, target.replaceAll("[\r\n]", " "), headers, body);
     }
 
     private static Map<String, String> headers(Random random) {

@@ -19,8 +19,8 @@ import java.util.function.Function;
  * anything) and others later (after its backends). Every request must get its answer, in order, within
  * the timeout, and the connection must then still take one more request. Reactor Netty 1.3.6 stopped
  * reading from such a connection after a queued request was answered at once (reactor-netty#4361): the
- * next request on it waited for ever. In 1.3.8 a request Netty could not decode, sent just after an answer,
- * still got none (function-support's {@code UndecodableRequestHold} mends that).
+ * next request on it waited for ever. 1.3.8 still lost some pipelined requests (function-support's
+ * {@code PipelinedRequestHold} mends that).
  */
 public final class KeptAliveFuzz {
 

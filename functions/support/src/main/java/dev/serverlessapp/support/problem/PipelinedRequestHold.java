@@ -12,45 +12,53 @@ import reactor.netty.channel.ChannelOperations;
 import reactor.netty.http.server.HttpServerRequest;
 
 /**
- * Holds a request that Netty could not decode (a header value with a control character, a request line
- * or header block over the limits) while the request before it on a kept-alive connection is still
- * running, and passes it on once that one has ended. Reactor Netty (1.3.8) answers such a request through
- * the operations of the request before it when that one has sent its answer but not yet ended, and that
- * answer is never sent: the client waits for ever (found by {@code KeptAliveFuzz}). Passed on after the
- * request before it has ended, it gets its 400, 414 or 431 and the connection is closed, as on a new
- * connection; {@link NettyRefusalProblems} gives that answer its problem detail.
+ * Holds each request that arrives on a kept-alive connection while the request before it is still
+ * running, and passes it on (with its body) once that one has ended, so that Reactor Netty sees one request
+ * at a time. Its own queue for pipelined requests loses some (1.3.8, all found by {@code KeptAliveFuzz}):
+ * <ul>
+ *   <li>a request it cannot decode (a header value with a control character, a request line or header
+ *       block over the limits), arriving after the answer before it but before that request has ended, has
+ *       its 400 given to that request's operations, and nothing is sent;</li>
+ *   <li>a queued request that asks to close the connection (or cannot be decoded) makes it drop the
+ *       requests queued before it, unanswered, and leave the connection open.</li>
+ * </ul>
+ * The client waits for ever in each case. Passed on one at a time, every request gets its answer, a
+ * refusal its problem detail ({@link NettyRefusalProblems}), and the connection closes only after them.
  */
-public final class UndecodableRequestHold extends ChannelInboundHandlerAdapter {
+public final class PipelinedRequestHold extends ChannelInboundHandlerAdapter {
 
-    static final String NAME = "serverlessapp.undecodableRequestHold";
+    static final String NAME = "serverlessapp.pipelinedRequestHold";
 
     private final Queue<Object> held = new ArrayDeque<>();
 
-    private UndecodableRequestHold() {
+    private PipelinedRequestHold() {
     }
 
     /** Adds the hold before Reactor Netty's HTTP/1.1 handling; a pipeline without the HTTP/1.1 codec is left alone. */
     public static void install(ChannelPipeline pipeline) {
         if (pipeline.get(NettyPipeline.HttpCodec) != null && pipeline.get(NAME) == null) {
-            pipeline.addAfter(NettyPipeline.HttpCodec, NAME, new UndecodableRequestHold());
+            pipeline.addAfter(NettyPipeline.HttpCodec, NAME, new PipelinedRequestHold());
         }
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         // Once one message is held, the ones after it wait too, so that they keep their order.
-        if (!held.isEmpty() || (isUndecodable(msg) && requestRunning(ctx))) {
+        if (!held.isEmpty() || (msg instanceof HttpRequest && requestRunning(ctx))) {
             held.add(msg);
         } else {
             ctx.fireChannelRead(msg);
         }
     }
 
-    /** Reactor Netty tells its own handlers with a user event that a request has ended. */
+    /**
+     * Reactor Netty tells its own handlers with a user event that a request has ended: the next held request
+     * goes on, with the body that follows it, and the one after waits for it in turn.
+     */
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
         ctx.fireUserEventTriggered(event);
-        while (!held.isEmpty() && !requestRunning(ctx)) {
+        while (!held.isEmpty() && !(held.peek() instanceof HttpRequest && requestRunning(ctx))) {
             ctx.fireChannelRead(held.poll());
         }
     }
@@ -71,10 +79,6 @@ public final class UndecodableRequestHold extends ChannelInboundHandlerAdapter {
         while ((message = held.poll()) != null) {
             ReferenceCountUtil.release(message);
         }
-    }
-
-    private static boolean isUndecodable(Object msg) {
-        return msg instanceof HttpRequest request && request.decoderResult().isFailure();
     }
 
     /** Whether the channel still carries the operations of an earlier request. */
