@@ -1,7 +1,8 @@
 package dev.serverlessapp.support.problem;
 
+import io.netty.buffer.ByteBufHolder;
+import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.util.ReferenceCountUtil;
@@ -24,12 +25,23 @@ import reactor.netty.http.server.HttpServerRequest;
  * </ul>
  * The client waits for ever in each case. Passed on one at a time, every request gets its answer, a
  * refusal its problem detail ({@link NettyRefusalProblems}), and the connection closes only after them.
+ * <p>
+ * Reactor Netty does not know what is held here, so it may go on reading. Past {@value #MAX_HELD_REQUESTS}
+ * requests or {@value #MAX_HELD_BYTES} bytes of body, the hold stops reading the connection until the held
+ * messages have gone on: a client that pipelines a flood meets TCP back-pressure, and nothing it sent is
+ * dropped.
  */
-public final class PipelinedRequestHold extends ChannelInboundHandlerAdapter {
+public final class PipelinedRequestHold extends ChannelDuplexHandler {
 
     static final String NAME = "serverlessapp.pipelinedRequestHold";
+    static final int MAX_HELD_REQUESTS = 16;
+    static final int MAX_HELD_BYTES = 64 * 1024;
 
     private final Queue<Object> held = new ArrayDeque<>();
+    private int heldRequests;
+    private long heldBytes;
+    /** Whether reading stopped while the hold was full: one read is owed once it is not. */
+    private boolean paused;
 
     private PipelinedRequestHold() {
     }
@@ -45,9 +57,19 @@ public final class PipelinedRequestHold extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         // Once one message is held, the ones after it wait too, so that they keep their order.
         if (!held.isEmpty() || (msg instanceof HttpRequest && requestRunning(ctx))) {
-            held.add(msg);
+            hold(ctx, msg);
         } else {
             ctx.fireChannelRead(msg);
+        }
+    }
+
+    /** Reads stop while the hold is full: Reactor Netty's own reads, and the automatic ones. */
+    @Override
+    public void read(ChannelHandlerContext ctx) {
+        if (full()) {
+            paused = true;
+        } else {
+            ctx.read();
         }
     }
 
@@ -59,8 +81,34 @@ public final class PipelinedRequestHold extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
         ctx.fireUserEventTriggered(event);
         while (!held.isEmpty() && !(held.peek() instanceof HttpRequest && requestRunning(ctx))) {
-            ctx.fireChannelRead(held.poll());
+            ctx.fireChannelRead(unhold());
         }
+        if (paused && !full()) {
+            paused = false;
+            ctx.read();
+        }
+    }
+
+    private void hold(ChannelHandlerContext ctx, Object msg) {
+        held.add(msg);
+        heldRequests += msg instanceof HttpRequest ? 1 : 0;
+        heldBytes += msg instanceof ByteBufHolder body ? body.content().readableBytes() : 0;
+        if (full()) {
+            // Reactor Netty may have the channel read by itself; it turns that on again for the next request.
+            ctx.channel().config().setAutoRead(false);
+            paused = true;
+        }
+    }
+
+    private Object unhold() {
+        Object msg = held.poll();
+        heldRequests -= msg instanceof HttpRequest ? 1 : 0;
+        heldBytes -= msg instanceof ByteBufHolder body ? body.content().readableBytes() : 0;
+        return msg;
+    }
+
+    private boolean full() {
+        return heldRequests >= MAX_HELD_REQUESTS || heldBytes >= MAX_HELD_BYTES;
     }
 
     @Override
@@ -75,9 +123,8 @@ public final class PipelinedRequestHold extends ChannelInboundHandlerAdapter {
     }
 
     private void releaseHeld() {
-        Object message;
-        while ((message = held.poll()) != null) {
-            ReferenceCountUtil.release(message);
+        while (!held.isEmpty()) {
+            ReferenceCountUtil.release(unhold());
         }
     }
 

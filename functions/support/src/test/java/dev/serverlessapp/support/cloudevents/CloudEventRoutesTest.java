@@ -3,9 +3,6 @@ package dev.serverlessapp.support.cloudevents;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.serverlessapp.support.table.AppTable;
-import dev.serverlessapp.backends.Backends;
-import dev.serverlessapp.backends.LocalBackends;
 import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,14 +27,10 @@ import reactor.core.publisher.Sinks;
 @AutoConfigureWebTestClient(timeout = "PT30S")
 class CloudEventRoutesTest {
 
-    static final String TABLE = "support-" + UUID.randomUUID();
 
     @DynamicPropertySource
     static void backends(DynamicPropertyRegistry registry) {
-        LocalBackends backends = LocalBackends.shared();
-        backends.springProperties(Backends.Service.DYNAMODB).forEach((name, value) -> registry.add(name, () -> value));
-        backends.clients().createTable(AppTable.createTableRequest(TABLE));
-        registry.add("app.table.name", () -> TABLE);
+        EchoFunctionApp.backends(registry, "support");
     }
 
     @Autowired

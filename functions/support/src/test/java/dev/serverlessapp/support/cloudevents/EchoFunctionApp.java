@@ -1,17 +1,22 @@
 package dev.serverlessapp.support.cloudevents;
 
+import dev.serverlessapp.backends.Backends;
+import dev.serverlessapp.backends.LocalBackends;
 import dev.serverlessapp.support.claim.CountingDynamo;
 import dev.serverlessapp.support.idempotency.IdempotencyStore;
 import dev.serverlessapp.support.problem.PermanentFailure;
 import dev.serverlessapp.support.problem.TransientFailure;
+import dev.serverlessapp.support.table.AppTable;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import java.net.URI;
 import java.time.Duration;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Bean;
+import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
@@ -27,6 +32,15 @@ public class EchoFunctionApp {
     static volatile Sinks.Empty<Void> gate = Sinks.empty();
     /** Counts the app's DynamoDB reads: a redelivery reads the claim that the first delivery holds. */
     static final CountingDynamo dynamo = new CountingDynamo();
+
+    /** Points the app at DynamoDB on the shared local backends, in a table of its own named after the test. */
+    public static void backends(DynamicPropertyRegistry registry, String tablePrefix) {
+        LocalBackends backends = LocalBackends.shared();
+        backends.springProperties(Backends.Service.DYNAMODB).forEach((name, value) -> registry.add(name, () -> value));
+        String table = tablePrefix + "-" + UUID.randomUUID();
+        backends.clients().createTable(AppTable.createTableRequest(table));
+        registry.add("app.table.name", () -> table);
+    }
 
     @Bean
     static BeanPostProcessor countingDynamo() {

@@ -2,9 +2,6 @@ package dev.serverlessapp.support.cloudevents;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.serverlessapp.support.table.AppTable;
-import dev.serverlessapp.backends.Backends;
-import dev.serverlessapp.backends.LocalBackends;
 import dev.serverlessapp.testing.fuzz.ProblemOracle;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -35,16 +32,12 @@ import tools.jackson.databind.json.JsonMapper;
 @SpringBootTest(classes = EchoFunctionApp.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class MalformedEventTest {
 
-    static final String TABLE = "malformed-" + UUID.randomUUID();
     static final String STRUCTURED = "application/cloudevents+json";
     static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     @DynamicPropertySource
     static void backends(DynamicPropertyRegistry registry) {
-        LocalBackends backends = LocalBackends.shared();
-        backends.springProperties(Backends.Service.DYNAMODB).forEach((name, value) -> registry.add(name, () -> value));
-        backends.clients().createTable(AppTable.createTableRequest(TABLE));
-        registry.add("app.table.name", () -> TABLE);
+        EchoFunctionApp.backends(registry, "malformed");
     }
 
     @LocalServerPort

@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.serverlessapp.support.cloudevents.EchoFunctionApp;
-import dev.serverlessapp.support.table.AppTable;
-import dev.serverlessapp.backends.Backends;
-import dev.serverlessapp.backends.LocalBackends;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import java.time.Duration;
@@ -38,14 +35,10 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 @ExtendWith(OutputCaptureExtension.class)
 class EventObservabilityTest {
 
-    static final String TABLE = "observability-" + UUID.randomUUID();
 
     @DynamicPropertySource
     static void backends(DynamicPropertyRegistry registry) {
-        LocalBackends backends = LocalBackends.shared();
-        backends.springProperties(Backends.Service.DYNAMODB).forEach((name, value) -> registry.add(name, () -> value));
-        backends.clients().createTable(AppTable.createTableRequest(TABLE));
-        registry.add("app.table.name", () -> TABLE);
+        EchoFunctionApp.backends(registry, "observability");
     }
 
     /** Spans stay in memory instead of going out over OTLP. */

@@ -3,9 +3,6 @@ package dev.serverlessapp.support.problem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.serverlessapp.support.cloudevents.EchoFunctionApp;
-import dev.serverlessapp.support.table.AppTable;
-import dev.serverlessapp.backends.Backends;
-import dev.serverlessapp.backends.LocalBackends;
 import dev.serverlessapp.testing.fuzz.RawHttp;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -47,15 +44,11 @@ class NettyRefusalProblemsTest {
         }
     }
 
-    static final String TABLE = "refusals-" + UUID.randomUUID();
     static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     @DynamicPropertySource
     static void backends(DynamicPropertyRegistry registry) {
-        LocalBackends backends = LocalBackends.shared();
-        backends.springProperties(Backends.Service.DYNAMODB).forEach((name, value) -> registry.add(name, () -> value));
-        backends.clients().createTable(AppTable.createTableRequest(TABLE));
-        registry.add("app.table.name", () -> TABLE);
+        EchoFunctionApp.backends(registry, "refusals");
     }
 
     @LocalServerPort

@@ -20,7 +20,9 @@ import java.util.function.Function;
  * the timeout, and the connection must then still take one more request. Reactor Netty 1.3.6 stopped
  * reading from such a connection after a queued request was answered at once (reactor-netty#4361): the
  * next request on it waited for ever. 1.3.8 still lost some pipelined requests (function-support's
- * {@code PipelinedRequestHold} mends that).
+ * {@code PipelinedRequestHold} mends that). One connection in sixteen pipelines a flood in one write: more
+ * requests than that hold keeps before it stops reading the connection, so its pause and resume are
+ * fuzzed too.
  */
 public final class KeptAliveFuzz {
 
@@ -39,7 +41,7 @@ public final class KeptAliveFuzz {
     /**
      * Runs {@code Fuzz.cases(small, large)} connections to {@code 127.0.0.1:port}, each with two to seven
      * requests from {@code request} (well framed, without {@code Connection: close}) in groups of one to
-     * three per write, then {@link Probe#READYZ}. Each answer goes to {@code answered} too, for the suite's
+     * three per write, or a flood of 17 to 40 in one write, then {@link Probe#READYZ}. Each answer goes to {@code answered} too, for the suite's
      * own checks. Returns how many answers had each status; the probes' are not counted.
      */
     public static Map<Integer, Integer> run(String suite, int small, int large, int port,
@@ -53,15 +55,17 @@ public final class KeptAliveFuzz {
         Map<Integer, Integer> statuses = new TreeMap<>();
         Instant start = Instant.now();
         Fuzz.run(suite, small, large, (random, index) -> {
+            boolean flood = random.nextInt(16) == 0;
             List<byte[]> requests = new ArrayList<>();
-            for (int i = 2 + random.nextInt(6); i > 0; i--) {
+            for (int i = flood ? 17 + random.nextInt(24) : 2 + random.nextInt(6); i > 0; i--) {
                 requests.add(request.apply(random));
             }
             List<String> transcript = new ArrayList<>();
             try (RawHttp.KeptAlive connection = RawHttp.KeptAlive.open(port, TIMEOUT)) {
                 int next = 0;
                 while (next < requests.size()) {
-                    List<byte[]> group = requests.subList(next, Math.min(requests.size(), next + 1 + random.nextInt(3)));
+                    List<byte[]> group = requests.subList(next,
+                            flood ? requests.size() : Math.min(requests.size(), next + 1 + random.nextInt(3)));
                     boolean written = write(connection, group);
                     transcript.add((written ? "wrote " : "closed while writing ") + group.size());
                     for (byte[] sent : group) {

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * HTTP/1.1 over a plain socket, sent byte for byte as given: for what java.net.http refuses to send (a
@@ -113,6 +114,32 @@ public final class RawHttp {
             requests.forEach(all::writeBytes);
             socket.getOutputStream().write(all.toByteArray());
             socket.getOutputStream().flush();
+        }
+
+        /**
+         * Writes the bytes from a thread of its own and returns how many the server had taken once writing made
+         * no progress for {@code stall}: all of them if it never stalled. The writer goes on in the background
+         * until the server takes the rest or the connection closes.
+         */
+        public long writeUntilStalled(byte[] bytes, Duration stall) throws InterruptedException {
+            AtomicLong written = new AtomicLong();
+            Thread.ofPlatform().daemon().name("raw-http-writer").start(() -> {
+                try {
+                    for (int at = 0; at < bytes.length; at += 16 * 1024) {
+                        int length = Math.min(16 * 1024, bytes.length - at);
+                        socket.getOutputStream().write(bytes, at, length);
+                        written.addAndGet(length);
+                    }
+                } catch (IOException closed) {
+                    // the test has closed the connection, or the server has
+                }
+            });
+            long seen;
+            do {
+                seen = written.get();
+                Thread.sleep(stall);
+            } while (written.get() != seen && written.get() < bytes.length);
+            return written.get();
         }
 
         /** The next answer on the connection, or {@link HangException} when none comes within the timeout. */
