@@ -173,7 +173,7 @@ public class Claims {
                                 ":inProgress", s(ClaimStatus.IN_PROGRESS.name())))))
                 .then()
                 .onErrorResume(error -> {
-                    log.info("Claim {} not released ({}); {}", mine.key(), error.getClass().getSimpleName(),
+                    log.info("Claim {} not released ({}); {}", mine.key(), error,
                             mine.leaseUntil() == null ? "a retry finds it as it is" : "it lapses with its lease");
                     return Mono.empty();
                 });

@@ -6,17 +6,22 @@ import dev.serverlessapp.support.observability.EventObservation;
 import dev.serverlessapp.support.problem.Problems;
 import io.cloudevents.CloudEvent;
 import java.time.Duration;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpMethod;
+import org.springframework.web.reactive.function.server.RequestPredicates;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
+import org.springframework.web.server.MethodNotAllowedException;
 import reactor.core.publisher.Mono;
 
 /**
  * Serves a {@link CloudEventFunction} on {@code POST /}, the path Knative delivers to. Each event has
  * its effect once per CloudEvent {@code source}+{@code id}: a redelivery gets the first answer again.
+ * Another method on {@code /} gets 405 with {@code Allow: POST} (RFC 9110); any other path, 404.
  */
 public final class CloudEventRoutes {
 
@@ -27,7 +32,11 @@ public final class CloudEventRoutes {
 
     public static RouterFunction<ServerResponse> route(CloudEventFunction function, IdempotencyStore idempotency,
             Duration keepFor) {
-        return RouterFunctions.route().POST("/", request -> handle(request, function, idempotency, keepFor)).build();
+        return RouterFunctions.route()
+                .POST("/", request -> handle(request, function, idempotency, keepFor))
+                .route(RequestPredicates.path("/"), request -> Problems.respond(
+                        new MethodNotAllowedException(request.method(), Set.of(HttpMethod.POST))))
+                .build();
     }
 
     private static Mono<ServerResponse> handle(ServerRequest request, CloudEventFunction function,
