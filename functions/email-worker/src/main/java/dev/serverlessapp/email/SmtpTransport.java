@@ -1,5 +1,6 @@
 package dev.serverlessapp.email;
 
+import dev.serverlessapp.support.blocking.BlockingWork;
 import dev.serverlessapp.support.problem.PermanentFailure;
 import dev.serverlessapp.support.problem.TransientFailure;
 import jakarta.mail.MessagingException;
@@ -66,8 +67,10 @@ public class SmtpTransport implements MailTransport, DisposableBean {
 
     @Override
     public Mono<Void> send(Mail mail) {
-        return Mono.fromRunnable(() -> sender.send(mime(mail)))
-                .subscribeOn(smtpThreads)
+        return BlockingWork.on(smtpThreads, () -> {
+                    sender.send(mime(mail));
+                    return null;
+                })
                 .onErrorMap(RejectedExecutionException.class,
                         busy -> new TransientFailure("Too many mails are being sent; retry later", busy))
                 .onErrorMap(MailException.class, SmtpTransport::classify)

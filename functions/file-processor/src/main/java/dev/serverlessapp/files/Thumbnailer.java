@@ -1,5 +1,6 @@
 package dev.serverlessapp.files;
 
+import dev.serverlessapp.support.blocking.BlockingWork;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
@@ -58,11 +59,11 @@ class Thumbnailer implements AutoCloseable {
      * decodes. The stream is read and closed on the image scheduler.
      */
     Mono<Thumbnail> thumbnail(InputStream image, String name) {
-        return Mono.fromCallable(() -> {
+        return BlockingWork.on(imageScheduler, () -> {
             try (image) {
                 return decodeAndScale(image, name).orElse(null);
             }
-        }).subscribeOn(imageScheduler);
+        });
     }
 
     private Optional<Thumbnail> decodeAndScale(InputStream image, String name) throws IOException {
