@@ -1,5 +1,6 @@
 package dev.serverlessapp.local.routing;
 
+import dev.serverlessapp.support.blocking.BlockingWork;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import java.net.URI;
@@ -76,7 +77,7 @@ public final class Broker {
 
     /** Delivers again what an earlier run on the same data folder accepted and did not finish. */
     public void resume() {
-        Mono.fromCallable(pending::left).subscribeOn(Schedulers.boundedElastic())
+        BlockingWork.on(Schedulers.boundedElastic(), pending::left)
                 .flatMapMany(Flux::fromIterable)
                 .subscribe(left -> {
                     if (subscriptions.stream().noneMatch(s -> s.trigger().equals(left.trigger()))) {
@@ -105,8 +106,8 @@ public final class Broker {
     }
 
     private Mono<PendingDeliveries.Pending> keepFor(CloudEvent event, int ttl, Subscription subscription) {
-        return Mono.fromCallable(() -> pending.keep(subscription.trigger(), event, ttl))
-                .subscribeOn(Schedulers.boundedElastic());
+        // The file write blocks; the delivery that follows it (an SQS sink's SDK call too) must not run on its thread.
+        return BlockingWork.on(Schedulers.boundedElastic(), () -> pending.keep(subscription.trigger(), event, ttl));
     }
 
     private void deliverInBackground(PendingDeliveries.Pending kept) {

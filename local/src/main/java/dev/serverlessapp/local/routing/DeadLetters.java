@@ -1,5 +1,6 @@
 package dev.serverlessapp.local.routing;
 
+import dev.serverlessapp.support.blocking.BlockingWork;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import java.io.IOException;
@@ -45,8 +46,10 @@ public final class DeadLetters {
         log.warn("dead letter: event {} ({}) for trigger {} after {} attempt(s), last answer {}", event.getId(),
                 event.getType(), subscription.trigger(), failed.attempts(),
                 failed.status() == null ? new String(failed.body()) : "HTTP " + failed.status());
-        Mono<Void> store = Mono.fromRunnable(() -> store(dead, subscription.trigger()))
-                .subscribeOn(Schedulers.boundedElastic()).then();
+        Mono<Void> store = BlockingWork.on(Schedulers.boundedElastic(), () -> {
+            store(dead, subscription.trigger());
+            return null;
+        }).then();
         if (subscription.deadLetterSink() == null) {
             return store;
         }
