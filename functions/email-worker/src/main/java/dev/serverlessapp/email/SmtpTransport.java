@@ -67,14 +67,10 @@ public class SmtpTransport implements MailTransport, DisposableBean {
 
     @Override
     public Mono<Void> send(Mail mail) {
-        return BlockingWork.on(smtpThreads, () -> {
-                    sender.send(mime(mail));
-                    return null;
-                })
+        return BlockingWork.run(smtpThreads, () -> sender.send(mime(mail)))
                 .onErrorMap(RejectedExecutionException.class,
                         busy -> new TransientFailure("Too many mails are being sent; retry later", busy))
-                .onErrorMap(MailException.class, SmtpTransport::classify)
-                .then();
+                .onErrorMap(MailException.class, SmtpTransport::classify);
     }
 
     private MimeMessage mime(Mail mail) {

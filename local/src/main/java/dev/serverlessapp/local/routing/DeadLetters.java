@@ -46,10 +46,7 @@ public final class DeadLetters {
         log.warn("dead letter: event {} ({}) for trigger {} after {} attempt(s), last answer {}", event.getId(),
                 event.getType(), subscription.trigger(), failed.attempts(),
                 failed.status() == null ? new String(failed.body()) : "HTTP " + failed.status());
-        Mono<Void> store = BlockingWork.on(Schedulers.boundedElastic(), () -> {
-            store(dead, subscription.trigger());
-            return null;
-        }).then();
+        Mono<Void> store = BlockingWork.run(Schedulers.boundedElastic(), () -> store(dead, subscription.trigger()));
         if (subscription.deadLetterSink() == null) {
             return store;
         }

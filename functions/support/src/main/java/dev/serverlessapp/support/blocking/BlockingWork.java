@@ -24,4 +24,12 @@ public final class BlockingWork {
     public static <T> Mono<T> on(Scheduler scheduler, Callable<T> work) {
         return Mono.fromCallable(work).subscribeOn(scheduler).publishOn(Schedulers.parallel());
     }
+
+    /** The same for work with no result: completes on the parallel scheduler. */
+    public static Mono<Void> run(Scheduler scheduler, Runnable work) {
+        return on(scheduler, () -> {
+            work.run();
+            return null;
+        });
+    }
 }

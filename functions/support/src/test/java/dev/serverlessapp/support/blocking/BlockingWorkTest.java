@@ -32,6 +32,12 @@ class BlockingWorkTest {
             throw new IllegalStateException("refused");
         }).onErrorResume(failed -> Mono.fromCallable(() -> Thread.currentThread().getName())).block(TIMEOUT);
         assertThat(afterFailure).doesNotStartWith("blocking-test");
+
+        String[] ran = new String[1];
+        String afterRun = BlockingWork.run(BLOCKING, () -> ran[0] = Thread.currentThread().getName())
+                .then(Mono.fromCallable(() -> Thread.currentThread().getName())).block(TIMEOUT);
+        assertThat(ran[0]).startsWith("blocking-test");
+        assertThat(afterRun).doesNotStartWith("blocking-test");
     }
 
     // guards the email-worker finding: a welcome claim was not released after a failed send (SdkClientException
