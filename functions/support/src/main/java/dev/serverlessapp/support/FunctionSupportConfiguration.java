@@ -5,6 +5,7 @@ import dev.serverlessapp.support.claim.Claims;
 import dev.serverlessapp.support.deadline.RequestDeadline;
 import dev.serverlessapp.support.idempotency.IdempotencyProperties;
 import dev.serverlessapp.support.idempotency.IdempotencyStore;
+import dev.serverlessapp.support.problem.LingeringClose;
 import dev.serverlessapp.support.problem.NettyRefusalProblems;
 import dev.serverlessapp.support.problem.ProblemExceptionHandler;
 import dev.serverlessapp.support.problem.PipelinedRequestHold;
@@ -61,13 +62,15 @@ public class FunctionSupportConfiguration {
 
     /**
      * Netty's own refusals (400, 414, 431 before Spring sees the request) answer problem details too, and
-     * every request of a kept-alive connection is answered, one at a time (see {@link PipelinedRequestHold}).
+     * every request of a kept-alive connection is answered, one at a time (see {@link PipelinedRequestHold}),
+     * and a connection the server closes reaches the client with its last answer ({@link LingeringClose}).
      */
     @Bean
     NettyServerCustomizer problemDetailsForNettyRefusals(JsonMapper json) {
         return server -> server.doOnChannelInit((observer, channel, address) -> {
             NettyRefusalProblems.install(channel.pipeline(), json);
             PipelinedRequestHold.install(channel.pipeline());
+            LingeringClose.install(channel.pipeline());
         });
     }
 

@@ -1,5 +1,6 @@
 package dev.serverlessapp.local.http;
 
+import dev.serverlessapp.support.problem.LingeringClose;
 import dev.serverlessapp.support.problem.PipelinedRequestHold;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -37,6 +38,7 @@ public final class FrontDoor {
                             .addAfter(NettyPipeline.HttpCodec, "problem-bodies", new ProblemBodies())
                             .addAfter("problem-bodies", "head-timeout", new HeadTimeout(timeouts.head()));
                     PipelinedRequestHold.install(channel.pipeline());
+                    LingeringClose.install(channel.pipeline());
                 });
     }
 

@@ -1,0 +1,105 @@
+package dev.serverlessapp.support.problem;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.serverlessapp.support.cloudevents.EchoFunctionApp;
+import dev.serverlessapp.testing.fuzz.ProblemOracle;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.TreeMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * A server that refuses a request and closes the connection while the client is still sending its body
+ * must not reset the connection under the answer: the client would read an error instead of the refusal.
+ * {@link LingeringClose} half-closes, discards what still comes, and closes once the client has.
+ */
+@SpringBootTest(classes = EchoFunctionApp.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class LingeringCloseTest {
+
+    static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    @DynamicPropertySource
+    static void backends(DynamicPropertyRegistry registry) {
+        EchoFunctionApp.backends(registry, "lingering");
+    }
+
+    @LocalServerPort
+    int port;
+
+    // guards the CI finding: a 431 sent while the JDK client still wrote its body was lost to a reset
+    // ("HTTP/1.1 header parser received no bytes")
+    @Test
+    void aRefusalReachesAClientStillSendingItsBody() throws Exception {
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        byte[] body = new byte[2 * 1024 * 1024];
+        Map<String, Integer> outcomes = new TreeMap<>();
+        for (int round = 0; round < 20; round++) {
+            HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
+                    .timeout(TIMEOUT)
+                    .header("X-Big", "b".repeat(9000))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                    .build();
+            try {
+                HttpResponse<String> answer = client.send(request, HttpResponse.BodyHandlers.ofString());
+                ProblemOracle.check(answer);
+                outcomes.merge(String.valueOf(answer.statusCode()), 1, Integer::sum);
+            } catch (IOException lost) {
+                outcomes.merge(lost.toString(), 1, Integer::sum);
+            }
+        }
+        assertThat(outcomes).isEqualTo(Map.of("431", 20));
+    }
+
+    @Test
+    void theRefusalArrivesWholeThoughTheBodyIsUnread() throws IOException {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            socket.setSoTimeout((int) TIMEOUT.toMillis());
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST / HTTP/1.1\r\nHost: x\r\nX-Big: " + "b".repeat(9000) + "\r\nContent-Length: 1000000\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            out.write(new byte[500_000]);
+            out.flush();
+            // The answer, then the server's half-close: no reset, though half the body is still unread.
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertThat(answer).startsWith("HTTP/1.1 431 ").contains("\"status\":431");
+        }
+    }
+
+    @Test
+    void aClientThatNeitherStopsNorClosesIsCutOffOnceTheLingerEnds() throws Exception {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            socket.setSoTimeout((int) TIMEOUT.toMillis());
+            OutputStream out = socket.getOutputStream();
+            out.write("GET / HTTP/1.1\r\nHost: x\r\nBad Name: y\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            assertThat(new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1)).startsWith("HTTP/1.1 400 ");
+            // The server reads and drops what still comes until the linger ends, then closes for good, and
+            // the client's next writes meet a reset.
+            long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            boolean cutOff = false;
+            while (!cutOff && System.nanoTime() < deadline) {
+                try {
+                    out.write(new byte[1024]);
+                    out.flush();
+                    Thread.sleep(100);
+                } catch (IOException reset) {
+                    cutOff = true;
+                }
+            }
+            assertThat(cutOff).as("cut off within " + TIMEOUT).isTrue();
+        }
+    }
+}
