@@ -155,7 +155,14 @@ class IngressFuzzTest {
         Map<String, String> headers = new LinkedHashMap<>();
         attributes.forEach((name, value) -> headers.put(name.equals("datacontenttype") ? "Content-Type"
                 : "ce-" + HostileHttp.bytes(name), HostileHttp.bytes(value)));
-        return new Case(method, target, headers, body(random), routed, Objects.equals(attributes.get("id"), id) ? id : null);
+        // A line break in a header name or value ends that header line, or the whole head, where it breaks: the
+        // server then reads another request than this case describes (seed 424242, case 2644: "ce-source: i\r\n"
+        // ended the head before ce-fuzzcase, and the event it accepted had no case to be found by). Such a case
+        // must still get a lawful answer, but which event it routes is not this case's to predict.
+        boolean framedAsMeant = headers.entrySet().stream().map(header -> header.getKey() + header.getValue())
+                .noneMatch(line -> line.indexOf('\r') >= 0 || line.indexOf('\n') >= 0);
+        return new Case(method, target, headers, body(random), routed && framedAsMeant,
+                Objects.equals(attributes.get("id"), id) ? id : null);
     }
 
     private static Case structured(Random random, int index, String method, String target, boolean routed) {
