@@ -5,10 +5,8 @@ import dev.serverlessapp.support.claim.Claims;
 import dev.serverlessapp.support.deadline.RequestDeadline;
 import dev.serverlessapp.support.idempotency.IdempotencyProperties;
 import dev.serverlessapp.support.idempotency.IdempotencyStore;
-import dev.serverlessapp.support.problem.LingeringClose;
-import dev.serverlessapp.support.problem.NettyRefusalProblems;
 import dev.serverlessapp.support.problem.ProblemExceptionHandler;
-import dev.serverlessapp.support.problem.PipelinedRequestHold;
+import dev.serverlessapp.support.problem.ServerConnections;
 import dev.serverlessapp.support.table.TableProperties;
 import dev.serverlessapp.support.table.TableProvisioner;
 import java.time.Clock;
@@ -60,18 +58,10 @@ public class FunctionSupportConfiguration {
         return new ProblemExceptionHandler(json);
     }
 
-    /**
-     * Netty's own refusals (400, 414, 431 before Spring sees the request) answer problem details too, and
-     * every request of a kept-alive connection is answered, one at a time (see {@link PipelinedRequestHold}),
-     * and a connection the server closes reaches the client with its last answer ({@link LingeringClose}).
-     */
+    /** The serving port's connections; {@link ManagementServerConnections} gives the management port the same. */
     @Bean
-    NettyServerCustomizer problemDetailsForNettyRefusals(JsonMapper json) {
-        return server -> server.doOnChannelInit((observer, channel, address) -> {
-            NettyRefusalProblems.install(channel.pipeline(), json);
-            PipelinedRequestHold.install(channel.pipeline());
-            LingeringClose.install(channel.pipeline());
-        });
+    NettyServerCustomizer serverConnections(JsonMapper json) {
+        return ServerConnections.customizer(json);
     }
 
     /** Local runs and tests create the table before the app takes traffic. */

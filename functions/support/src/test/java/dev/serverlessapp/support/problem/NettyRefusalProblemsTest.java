@@ -12,6 +12,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -54,6 +55,9 @@ class NettyRefusalProblemsTest {
     @LocalServerPort
     int port;
 
+    @LocalManagementPort
+    int managementPort;
+
     // guards the hostile-input finding: Netty answered 414, 431 and 400 with a bare status and no body
     @Test
     void requestLineTooLongGets414ProblemDetail() throws IOException {
@@ -92,6 +96,26 @@ class NettyRefusalProblemsTest {
                 assertThat(answer.status()).as(refused.substring(0, 40)).isIn(400, 414, 431);
                 assertThat(answer.header("Connection")).isEqualTo("close");
             }
+        }
+    }
+
+    // guards the finding that the management server (a child context) took none of the serving port's
+    // connection handling: bare 431 and 400, and kept-alive connections without the hold
+    @Test
+    void theManagementPortRefusesWithProblemDetailsToo() throws IOException {
+        RawHttp.Response tooLarge = RawHttp.exchange(managementPort, ("GET /actuator/health HTTP/1.1\r\nHost: x\r\nX-Big: "
+                + "b".repeat(9000) + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1), TIMEOUT).checkProblemOracle();
+        assertThat(tooLarge.status()).isEqualTo(431);
+        RawHttp.Response badUri = RawHttp.exchange(managementPort,
+                "GET /actuator/health/%zz HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1), TIMEOUT)
+                .checkProblemOracle();
+        assertThat(badUri.status()).isEqualTo(400);
+        try (RawHttp.KeptAlive connection = RawHttp.KeptAlive.open(managementPort, Duration.ofSeconds(5))) {
+            connection.write(List.of("GET /actuator/health HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1),
+                    "GET /actuator/health HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer a\u0001b\r\n\r\n"
+                            .getBytes(StandardCharsets.ISO_8859_1)));
+            assertThat(connection.read(false).status()).isEqualTo(200);
+            assertThat(connection.read(false).checkProblemOracle().status()).isEqualTo(400);
         }
     }
 

@@ -1,0 +1,25 @@
+package dev.serverlessapp.support;
+
+import dev.serverlessapp.support.problem.ServerConnections;
+import org.springframework.boot.actuate.autoconfigure.web.ManagementContextConfiguration;
+import org.springframework.boot.actuate.autoconfigure.web.ManagementContextType;
+import org.springframework.boot.reactor.netty.NettyReactiveWebServerFactory;
+import org.springframework.boot.reactor.netty.NettyServerCustomizer;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
+import org.springframework.context.annotation.Bean;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The management server (its own port, {@code MANAGEMENT_PORT}) is built in a child context from a server
+ * factory of its own, which takes no {@link NettyServerCustomizer} bean, only factory customizers: without
+ * this, its refusals were bare statuses, and its kept-alive connections had neither the pipelining hold nor
+ * the lingering close.
+ */
+@ManagementContextConfiguration(value = ManagementContextType.CHILD, proxyBeanMethods = false)
+public class ManagementServerConnections {
+
+    @Bean
+    WebServerFactoryCustomizer<NettyReactiveWebServerFactory> managementServerConnections(JsonMapper json) {
+        return factory -> factory.addServerCustomizers(ServerConnections.customizer(json));
+    }
+}
