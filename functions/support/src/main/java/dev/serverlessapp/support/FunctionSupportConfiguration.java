@@ -58,7 +58,7 @@ public class FunctionSupportConfiguration {
         return new ProblemExceptionHandler(json);
     }
 
-    /** The serving port's connections; {@link ManagementServerConnections} gives the management port the same. */
+    /** The serving port's connections; {@link ManagementPortConfiguration} gives the management port the same. */
     @Bean
     NettyServerCustomizer serverConnections(JsonMapper json) {
         return ServerConnections.customizer(json);
