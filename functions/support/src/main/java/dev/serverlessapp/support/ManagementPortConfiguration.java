@@ -41,7 +41,9 @@ public class ManagementPortConfiguration {
             if (accept == null || accept.stream().anyMatch(value -> !value.replace(',', ' ').isBlank())) {
                 return chain.filter(exchange);
             }
-            return chain.filter(exchange.mutate().request(request -> request.headers(headers -> headers.remove(HttpHeaders.ACCEPT))).build());
+            return chain.filter(exchange.mutate()
+                    .request(request -> request.headers(headers -> headers.remove(HttpHeaders.ACCEPT)))
+                    .build());
         };
     }
 }

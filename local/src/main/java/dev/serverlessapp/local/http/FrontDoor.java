@@ -11,7 +11,8 @@ import reactor.netty.http.server.HttpServer;
  * How every HTTP server of the local runtime (the activators, the broker ingress) meets strangers: it
  * listens on the address it is given (loopback unless asked otherwise), closes a connection whose request
  * head does not arrive in time, answers every error it makes on its own with a problem detail, and answers
- * the requests of a kept-alive connection one at a time ({@link PipelinedRequestHold}).
+ * the requests of a kept-alive connection one at a time ({@link PipelinedRequestHold}), and closes a
+ * connection in stages, so that a client still sending reads its answer ({@link LingeringClose}).
  * Bodies are bounded by {@link RequestBody}, request targets checked by {@link RequestTarget}.
  */
 public final class FrontDoor {

@@ -47,9 +47,8 @@ public final class LingeringClose extends ChannelDuplexHandler {
             return;
         }
         lingering = true;
-        ScheduledFuture<?> cutOff = ctx.executor().schedule(() -> {
-            ctx.close();
-        }, LINGER.toMillis(), TimeUnit.MILLISECONDS);
+        Runnable closeForGood = ctx::close;
+        ScheduledFuture<?> cutOff = ctx.executor().schedule(closeForGood, LINGER.toMillis(), TimeUnit.MILLISECONDS);
         channel.closeFuture().addListener(closed -> {
             cutOff.cancel(false);
             promise.trySuccess();
