@@ -5,6 +5,7 @@ import dev.serverlessapp.support.claim.Claims;
 import dev.serverlessapp.support.deadline.RequestDeadline;
 import dev.serverlessapp.support.idempotency.IdempotencyProperties;
 import dev.serverlessapp.support.idempotency.IdempotencyStore;
+import dev.serverlessapp.support.problem.BlankAcceptElements;
 import dev.serverlessapp.support.problem.ProblemExceptionHandler;
 import dev.serverlessapp.support.problem.ServerConnections;
 import dev.serverlessapp.support.table.TableProperties;
@@ -51,6 +52,12 @@ public class FunctionSupportConfiguration {
     @Bean
     WebFilter requestDeadlineContext(RequestDeadline deadline) {
         return (exchange, chain) -> chain.filter(exchange).contextWrite(context -> context.put(RequestDeadline.class, deadline));
+    }
+
+    /** On both ports: a WebFilter bean of this context also runs in the management port's child context. */
+    @Bean
+    WebFilter blankAcceptElements() {
+        return new BlankAcceptElements();
     }
 
     @Bean

@@ -177,7 +177,10 @@ public final class EventFuzz {
 
     /** Requests with no event that an event function answers at once, before any backend call. */
     private static final List<String> ANSWERED_AT_ONCE = List.of("GET /", "HEAD /", "OPTIONS /", "DELETE /",
-            "GET /livez", "GET /nowhere");
+            "GET /livez", "GET /readyz", "GET /nowhere");
+    /** Accept fields for those: none mostly, sometimes with empty elements or nothing acceptable. */
+    private static final List<String> ACCEPTS = List.of("", "", "", "", "Accept: ", "Accept: ,", "Accept: text/plain, ,",
+            "Accept: application/x-nothing", "Accept: " + "*/*;q=0");
 
     /**
      * A request for {@link KeptAliveFuzz}: a hostile variation of the template's event, which the function
@@ -186,7 +189,9 @@ public final class EventFuzz {
     public static byte[] keptAliveRequest(Random random, Template template) {
         if (random.nextInt(3) == 0) {
             String[] line = Hostile.oneOf(random, ANSWERED_AT_ONCE).split(" ");
-            return RawHttp.request(line[0], line[1], List.of("Host: localhost"), new byte[0]);
+            String accept = Hostile.oneOf(random, ACCEPTS);
+            List<String> headers = accept.isEmpty() ? List.of("Host: localhost") : List.of("Host: localhost", accept);
+            return RawHttp.request(line[0], line[1], headers, new byte[0]);
         }
         Request event = request(random, template);
         List<String> headers = new ArrayList<>(List.of("Host: localhost"));
