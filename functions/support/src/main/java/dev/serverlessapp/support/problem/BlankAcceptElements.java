@@ -11,9 +11,9 @@ import reactor.core.publisher.Mono;
 /**
  * Drops the empty elements of an {@code Accept} field ({@code Accept: ,}, {@code text/plain, ,}) and the field
  * itself when nothing else is left, before any route sees it; RFC 9110 (5.6.1) asks a recipient to ignore
- * empty list elements. Spring Boot 4.0.7's actuator endpoints parse the field on their own and fail on them:
- * health (a function's {@code /livez} and {@code /readyz}, on the serving port) with a 500 for an invalid
- * mime type, Prometheus with a 500 for a missing output format.
+ * empty list elements. Spring Boot's actuator endpoints (4.0.7 and 4.0.9) parse the field on their own and
+ * fail on them: health (a function's {@code /livez} and {@code /readyz}, on the serving port) with a 500 for
+ * an invalid mime type, Prometheus with a 500 for a missing output format.
  */
 public final class BlankAcceptElements implements WebFilter {
 

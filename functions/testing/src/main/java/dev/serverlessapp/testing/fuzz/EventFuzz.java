@@ -55,7 +55,7 @@ public final class EventFuzz {
             "application/cloudevents+xml", "application/cloudevents", "APPLICATION/CLOUDEVENTS+JSON");
     private static final List<String> DATA_TYPES = List.of("application/json", "application/json; charset=utf-8",
             "text/plain", "application/octet-stream", "application/", "application/json, text/plain",
-            "application/json; charset=bogus", "*/*", ";;", "text/xml", "application/problem+json");
+            "application/json; charset=bogus", "*/*", ";;", "text/xml", "application/problem+json", "\"application/json");
     private static final List<String> SPEC_VERSIONS = List.of("1.0", "1.0", "1.0", "0.3", "9000.1", "", "1", "1.0 ");
 
     private EventFuzz() {
@@ -178,9 +178,9 @@ public final class EventFuzz {
     /** Requests with no event that an event function answers at once, before any backend call. */
     private static final List<String> ANSWERED_AT_ONCE = List.of("GET /", "HEAD /", "OPTIONS /", "DELETE /",
             "GET /livez", "GET /readyz", "GET /nowhere");
-    /** Accept fields for those: none mostly, sometimes with empty elements or nothing acceptable. */
+    /** Accept fields for those: none mostly, sometimes with empty elements or nothing acceptable, or hostile. */
     private static final List<String> ACCEPTS = List.of("", "", "", "", "Accept: ", "Accept: ,", "Accept: text/plain, ,",
-            "Accept: application/x-nothing", "Accept: " + "*/*;q=0");
+            "Accept: application/x-nothing", "Accept: " + "*/*;q=0", "Accept: \"application/json");
 
     /**
      * A request for {@link KeptAliveFuzz}: a hostile variation of the template's event, which the function
@@ -189,7 +189,9 @@ public final class EventFuzz {
     public static byte[] keptAliveRequest(Random random, Template template) {
         if (random.nextInt(3) == 0) {
             String[] line = Hostile.oneOf(random, ANSWERED_AT_ONCE).split(" ");
-            String accept = Hostile.oneOf(random, ACCEPTS);
+            String accept = random.nextInt(10) == 0
+                    ? "Accept: " + Hostile.almostValid(random, "application/json").replaceAll("[\r\n]", " ")
+                    : Hostile.oneOf(random, ACCEPTS);
             List<String> headers = accept.isEmpty() ? List.of("Host: localhost") : List.of("Host: localhost", accept);
             return RawHttp.request(line[0], line[1], headers, new byte[0]);
         }
