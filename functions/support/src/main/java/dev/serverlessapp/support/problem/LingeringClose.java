@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
 public final class LingeringClose extends ChannelDuplexHandler {
 
     static final String NAME = "serverlessapp.lingeringClose";
-    /** How long a half-closed connection waits for the client to close: nginx's lingering_timeout. */
+    /** How long a half-closed connection waits for the client to close, in all (nginx waits 5 s between reads). */
     static final Duration LINGER = Duration.ofSeconds(5);
 
     private boolean lingering;

@@ -180,7 +180,7 @@ public final class EventFuzz {
             "GET /livez", "GET /readyz", "GET /nowhere");
     /** Accept fields for those: none mostly, sometimes with empty elements or nothing acceptable, or hostile. */
     private static final List<String> ACCEPTS = List.of("", "", "", "", "Accept: ", "Accept: ,", "Accept: text/plain, ,",
-            "Accept: application/x-nothing", "Accept: " + "*/*;q=0", "Accept: \"application/json");
+            "Accept: application/x-nothing", "Accept: */*;q=0", "Accept: \"application/json");
 
     /**
      * A request for {@link KeptAliveFuzz}: a hostile variation of the template's event, which the function
