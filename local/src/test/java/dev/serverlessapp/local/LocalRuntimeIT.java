@@ -1,5 +1,6 @@
 package dev.serverlessapp.local;
 
+import static dev.serverlessapp.local.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.serverlessapp.local.cli.LocalCommand;
@@ -29,7 +30,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
@@ -268,21 +268,6 @@ class LocalRuntimeIT {
             return to != null && Arrays.stream(to).anyMatch(a -> a.toString().contains(email));
         } catch (jakarta.mail.MessagingException e) {
             return false;
-        }
-    }
-
-    private static void await(Duration timeout, BooleanSupplier condition) {
-        Instant deadline = Instant.now().plus(timeout);
-        while (!condition.getAsBoolean()) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("Not within " + timeout);
-            }
-            try {
-                Thread.sleep(250);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
         }
     }
 }

@@ -32,8 +32,11 @@ public final class RuntimeAotTraining {
         Path data = layout.resolveSibling("aot-training-data");
         Files.deleteIfExists(cache);
         String java = ProcessHandle.current().info().command().orElse("java");
+        // No method profiles in the cache: the runtime runs C1 only (local/jvm.args), which uses none, and they
+        // would cost resident memory (issue 15).
         Process runtime = new ProcessBuilder(List.of(java, "@local/jvm.args", "-XX:AOTCacheOutput=" + cache,
-                "-jar", layout.resolve("local.jar").toString(), "up", "--random-ports", "--fresh", "--data-dir", data.toString()))
+                "-XX:+UnlockDiagnosticVMOptions", "-XX:-AOTRecordTraining",
+                "-jar", layout.resolve("local-runtime.jar").toString(), "up", "--random-ports", "--fresh", "--data-dir", data.toString()))
                 .directory(project.toFile()).redirectErrorStream(true).start();
         boolean ready = false;
         try (BufferedReader out = new BufferedReader(new InputStreamReader(runtime.getInputStream(), StandardCharsets.UTF_8));

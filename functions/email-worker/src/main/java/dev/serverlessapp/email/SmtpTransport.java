@@ -1,6 +1,6 @@
 package dev.serverlessapp.email;
 
-import dev.serverlessapp.support.blocking.BlockingWork;
+import dev.serverlessapp.reactive.BlockingWork;
 import dev.serverlessapp.support.problem.PermanentFailure;
 import dev.serverlessapp.support.problem.TransientFailure;
 import jakarta.mail.MessagingException;

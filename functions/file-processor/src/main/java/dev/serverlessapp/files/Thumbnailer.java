@@ -1,6 +1,6 @@
 package dev.serverlessapp.files;
 
-import dev.serverlessapp.support.blocking.BlockingWork;
+import dev.serverlessapp.reactive.BlockingWork;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;

@@ -1,7 +1,7 @@
 package dev.serverlessapp.local.http;
 
-import dev.serverlessapp.support.problem.LingeringClose;
-import dev.serverlessapp.support.problem.PipelinedRequestHold;
+import dev.serverlessapp.reactive.LingeringClose;
+import dev.serverlessapp.reactive.PipelinedRequestHold;
 import java.net.InetAddress;
 import java.time.Duration;
 import reactor.netty.NettyPipeline;

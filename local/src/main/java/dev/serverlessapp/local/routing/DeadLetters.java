@@ -1,6 +1,6 @@
 package dev.serverlessapp.local.routing;
 
-import dev.serverlessapp.support.blocking.BlockingWork;
+import dev.serverlessapp.reactive.BlockingWork;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import java.io.IOException;

@@ -1,5 +1,7 @@
 package dev.serverlessapp.support.problem;
 
+import dev.serverlessapp.reactive.LingeringClose;
+import dev.serverlessapp.reactive.PipelinedRequestHold;
 import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import tools.jackson.databind.json.JsonMapper;
 

@@ -2,6 +2,7 @@ package dev.serverlessapp.support.blocking;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.serverlessapp.reactive.BlockingWork;
 import dev.serverlessapp.support.claim.TestTable;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;

@@ -2,6 +2,7 @@ package dev.serverlessapp.support.problem;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.serverlessapp.reactive.LingeringClose;
 import dev.serverlessapp.support.cloudevents.EchoFunctionApp;
 import dev.serverlessapp.testing.fuzz.ProblemOracle;
 import java.io.IOException;

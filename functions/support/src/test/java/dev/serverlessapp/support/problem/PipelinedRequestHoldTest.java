@@ -2,6 +2,7 @@ package dev.serverlessapp.support.problem;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.serverlessapp.reactive.PipelinedRequestHold;
 import dev.serverlessapp.support.cloudevents.EchoFunctionApp;
 import dev.serverlessapp.testing.fuzz.RawHttp;
 import java.io.ByteArrayOutputStream;

@@ -1,4 +1,4 @@
-package dev.serverlessapp.support.blocking;
+package dev.serverlessapp.reactive;
 
 import java.util.concurrent.Callable;
 import reactor.core.publisher.Mono;

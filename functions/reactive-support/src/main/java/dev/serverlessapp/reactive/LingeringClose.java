@@ -1,4 +1,4 @@
-package dev.serverlessapp.support.problem;
+package dev.serverlessapp.reactive;
 
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;

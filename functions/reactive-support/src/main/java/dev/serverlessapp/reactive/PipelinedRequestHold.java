@@ -1,4 +1,4 @@
-package dev.serverlessapp.support.problem;
+package dev.serverlessapp.reactive;
 
 import io.netty.buffer.ByteBufHolder;
 import io.netty.channel.ChannelDuplexHandler;
@@ -24,7 +24,7 @@ import reactor.netty.http.server.HttpServerRequest;
  *       requests queued before it, unanswered, and leave the connection open.</li>
  * </ul>
  * The client waits for ever in each case. Passed on one at a time, every request gets its answer, a
- * refusal its problem detail ({@link NettyRefusalProblems}), and the connection closes only after them.
+ * refusal its problem detail (the server's own refusal handler), and the connection closes only after them.
  * <p>
  * Reactor Netty does not know what is held here, so it may go on reading. Past {@value #MAX_HELD_REQUESTS}
  * requests or {@value #MAX_HELD_BYTES} bytes of body, the hold stops reading the connection until the held
