@@ -32,8 +32,8 @@ public final class RuntimeAotTraining {
         Path data = layout.resolveSibling("aot-training-data");
         Files.deleteIfExists(cache);
         String java = ProcessHandle.current().info().command().orElse("java");
-        // No method profiles in the cache: the runtime runs C1 only (local/jvm.args), which uses none, and they
-        // would cost resident memory (issue 15).
+        // No method profiles in the cache: 2-4 MB less resident, and no later ready, since a start waits on the
+        // other processes (README, "The runtime's own footprint"; the functions keep theirs, BENCHMARKS.md run S).
         Process runtime = new ProcessBuilder(List.of(java, "@local/jvm.args", "-XX:AOTCacheOutput=" + cache,
                 "-XX:+UnlockDiagnosticVMOptions", "-XX:-AOTRecordTraining",
                 "-jar", layout.resolve("local-runtime.jar").toString(), "up", "--random-ports", "--fresh", "--data-dir", data.toString()))
