@@ -76,8 +76,7 @@ class ActivatorFuzzTest {
                     // A generated line that starts with a space continues the header before it (obs-fold).
                     assertThat(request.header("x-fuzz-case")).singleElement()
                             .satisfies(value -> assertThat(value.split("[ \t]")[0]).isEqualTo(Integer.toString(index)));
-                    // As the request line splits it: a tab or space ends the target.
-                    assertThat(request.target()).isEqualTo(target.split("[ \t]")[0]).startsWith("/");
+                    assertThat(request.target()).isEqualTo(requestLineTarget(target)).startsWith("/");
                     assertThat(request.header("x-forwarded-for")).containsExactly("127.0.0.1");
                     assertThat(request.headers()).doesNotContainKeys("forwarded", "x-real-ip");
                 });
@@ -98,6 +97,14 @@ class ActivatorFuzzTest {
         // Both kinds ran: answers from the function, and refusals at the door.
         assertThat(statuses).containsKey(200).containsKey(400);
         assertThat(canary.requests()).as("requests that reached another port").isEmpty();
+    }
+
+    /**
+     * The target as the request line's parser reads it: RFC 9112 section 3 lets a recipient take any of SP, HTAB,
+     * VT, FF and a bare CR for the separator and ignore whitespace before the target, as Netty does.
+     */
+    static String requestLineTarget(String target) {
+        return target.replaceFirst("^[ \\t\\x0B\\f\\r]+", "").split("[ \\t\\x0B\\f\\r]")[0];
     }
 
     /** A request for the function or a hostile one, well framed for a kept-alive connection. */
