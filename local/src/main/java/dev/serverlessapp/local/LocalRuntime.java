@@ -9,9 +9,9 @@ import dev.serverlessapp.local.functions.Functions;
 import dev.serverlessapp.local.http.FrontDoor;
 import dev.serverlessapp.local.lifecycle.Stopping;
 import dev.serverlessapp.local.manifests.ChartModel;
+import dev.serverlessapp.local.manifests.ChartModel.Destination;
 import dev.serverlessapp.local.manifests.ChartSource;
 import dev.serverlessapp.local.manifests.RenderedCharts;
-import dev.serverlessapp.local.manifests.SqsQueues;
 import dev.serverlessapp.local.routing.Broker;
 import dev.serverlessapp.local.routing.Brokers;
 import dev.serverlessapp.local.routing.DeadLetters;
@@ -22,8 +22,6 @@ import dev.serverlessapp.local.routing.SqsSink;
 import dev.serverlessapp.local.sources.EventSources;
 import dev.serverlessapp.local.sources.PingSources;
 import dev.serverlessapp.backends.SmtpCatcher;
-import io.fabric8.knative.duck.v1.Destination;
-import io.fabric8.knative.sources.v1.PingSource;
 import java.net.URI;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -100,7 +98,7 @@ public final class LocalRuntime implements AutoCloseable {
             throw e.getCause() instanceof RuntimeException cause ? cause : e;
         }
         // Fail on what cannot run before anything else starts: an unsupported filter, a bad schedule.
-        chart.triggers().forEach(t -> EventFilter.of(t.getMetadata().getName(), t.getSpec()));
+        chart.triggers().forEach(t -> EventFilter.of(t.name(), t.filter()));
         Provisioning.Provisioned provisioned = Provisioning.provision(chart, aws, options.env());
         progress.accept("provisioned queues " + provisioned.queues().keySet() + " and bucket " + provisioned.bucket()
                 + " (each function makes the table at its start)");
@@ -110,13 +108,13 @@ public final class LocalRuntime implements AutoCloseable {
                 .maxIdleTime(FrontDoor.Timeouts.defaults().head().dividedBy(2)).build());
         Dispatcher dispatcher = new Dispatcher(http);
         List<FunctionSpec> specs = chart.services().stream().map(s -> FunctionSpecs.of(s,
-                provisioned.environments().get(s.getMetadata().getName()), options.projectDir())).toList();
+                provisioned.environments().get(s.name()), options.projectDir())).toList();
         functions = started(Functions.start(specs, new Functions.Settings(options.dataDir().resolve("logs"),
                 options.startTimeout(), options.idleTimeout(), options.bindAddress(), apiPort), http));
 
         Map<String, SqsSink> sinks = new LinkedHashMap<>();
-        chart.integrationSinks().forEach(s -> SqsQueues.of(s).ifPresent(sqs -> sinks.put(s.getMetadata().getName(),
-                new SqsSink(s.getMetadata().getName(), provisioned.queues().get(SqsQueues.name(sqs)), aws.sqsAsync()))));
+        chart.integrationSinks().stream().filter(s -> s.sqsQueue() != null).forEach(s -> sinks.put(s.name(),
+                new SqsSink(s.name(), provisioned.queues().get(s.sqsQueue()), aws.sqsAsync())));
         DeadLetters deadLetters = new DeadLetters(options.dataDir().resolve("dead-letters"), dispatcher);
         IngressServer ingress = new IngressServer(options.bindAddress(), brokerPort, chart.namespace(), brokers, sinks,
                 name -> pings.fire(name));
@@ -156,8 +154,8 @@ public final class LocalRuntime implements AutoCloseable {
     }
 
     private Destination sinkOf(String pingSource) {
-        return chart.pingSources().stream().filter(p -> p.getMetadata().getName().equals(pingSource))
-                .map(PingSource::getSpec).map(s -> s.getSink()).findFirst().orElse(null);
+        return chart.pingSources().stream().filter(p -> p.name().equals(pingSource))
+                .map(ChartModel.PingSource::sink).findFirst().orElse(null);
     }
 
     // ---- what callers see ----

@@ -1,14 +1,12 @@
 package dev.serverlessapp.local;
 
 import dev.serverlessapp.local.aws.LocalAws;
-import dev.serverlessapp.local.functions.ServiceEnvironment;
 import dev.serverlessapp.local.manifests.ChartModel;
-import dev.serverlessapp.local.manifests.SqsQueues;
-import io.fabric8.knative.serving.v1.Service;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -29,20 +27,20 @@ final class Provisioning {
 
     static Provisioned provision(ChartModel chart, LocalAws aws, Map<String, String> extraEnv) {
         Map<String, String> queues = new LinkedHashMap<>();
-        chart.integrationSources().stream().map(SqsQueues::of).flatMap(Optional::stream)
-                .forEach(sqs -> queues.computeIfAbsent(SqsQueues.name(sqs), n -> aws.ensureQueue(n, true)));
-        chart.integrationSinks().stream().map(SqsQueues::of).flatMap(Optional::stream)
-                .forEach(sqs -> queues.computeIfAbsent(SqsQueues.name(sqs), n -> aws.ensureQueue(n, false)));
+        chart.integrationSources().stream().map(ChartModel.IntegrationSource::sqsQueue).filter(Objects::nonNull)
+                .forEach(queue -> queues.computeIfAbsent(queue, n -> aws.ensureQueue(n, true)));
+        chart.integrationSinks().stream().map(ChartModel.IntegrationSink::sqsQueue).filter(Objects::nonNull)
+                .forEach(queue -> queues.computeIfAbsent(queue, n -> aws.ensureQueue(n, false)));
         Map<String, Map<String, String>> environments = new LinkedHashMap<>();
         List<String> buckets = new ArrayList<>();
-        for (Service service : chart.services()) {
-            Map<String, String> env = environment(service, chart, aws.functionEnvironment(), extraEnv);
+        for (ChartModel.Service service : chart.services()) {
+            Map<String, String> env = environment(service, aws.functionEnvironment(), extraEnv);
             // A queue a function writes to is made here too, and its URL is the local one.
             env.replaceAll((name, value) -> name.endsWith("_QUEUE_URL") && !value.isBlank()
                     ? queues.computeIfAbsent(value.substring(value.lastIndexOf('/') + 1), n -> aws.ensureQueue(n, true))
                     : value);
             Optional.ofNullable(env.get("S3_BUCKET")).filter(b -> !b.isBlank() && !buckets.contains(b)).ifPresent(buckets::add);
-            environments.put(service.getMetadata().getName(), env);
+            environments.put(service.name(), env);
         }
         return new Provisioned(queues, environments, buckets.isEmpty() ? DEFAULT_BUCKET : buckets.getFirst());
     }
@@ -51,9 +49,9 @@ final class Provisioning {
      * The container's environment from the chart, then what reaches the local backends (a null value removes
      * a variable), then the user's {@code --env}: {@code NAME} for every function, {@code function:NAME} for one.
      */
-    static Map<String, String> environment(Service service, ChartModel chart, Map<String, String> backends,
+    static Map<String, String> environment(ChartModel.Service service, Map<String, String> backends,
                                            Map<String, String> extraEnv) {
-        Map<String, String> env = new LinkedHashMap<>(ServiceEnvironment.of(service, chart));
+        Map<String, String> env = new LinkedHashMap<>(service.env());
         backends.forEach((name, value) -> {
             if (value == null) {
                 env.remove(name);
@@ -61,7 +59,7 @@ final class Provisioning {
                 env.put(name, value);
             }
         });
-        String function = service.getMetadata().getName();
+        String function = service.name();
         extraEnv.forEach((key, value) -> {
             int colon = key.indexOf(':');
             if (colon < 0) {

@@ -6,7 +6,6 @@ import dev.serverlessapp.local.aws.Backends;
 import dev.serverlessapp.local.aws.LocalAws;
 import dev.serverlessapp.local.manifests.ChartModel;
 import dev.serverlessapp.local.manifests.ChartSource;
-import io.fabric8.knative.serving.v1.Service;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -49,7 +48,7 @@ class ProvisioningTest {
                     .attributes().get(QueueAttributeName.REDRIVE_POLICY))
                     .contains("serverless-app-email-dlq").containsPattern("\"maxReceiveCount\":\"?" + LocalAws.MAX_RECEIVE_COUNT + "\"?[,}]");
         }
-        assertThat(provisioned.environments()).containsOnlyKeys(chart.services().stream().map(s -> s.getMetadata().getName()).toList());
+        assertThat(provisioned.environments()).containsOnlyKeys(chart.services().stream().map(s -> s.name()).toList());
         provisioned.environments().forEach((function, env) -> {
             assertThat(env).as(function).containsEntry("AWS_ENDPOINT_URL_SQS", aws.sqsEndpoint().toString())
                     .containsEntry("AWS_ENDPOINT_URL_DYNAMODB", aws.dynamoDbEndpoint().toString())
@@ -72,7 +71,7 @@ class ProvisioningTest {
 
     @Test
     void envForAllThenForOneFunctionAndANullFromTheBackendsRemovesAVariable() {
-        Service userApi = chart.services().stream().filter(s -> s.getMetadata().getName().equals("user-api")).findFirst().orElseThrow();
+        ChartModel.Service userApi = chart.services().stream().filter(s -> s.name().equals("user-api")).findFirst().orElseThrow();
         Map<String, String> backends = new HashMap<>();
         backends.put("AWS_REGION", "eu-west-1");
         backends.put("K_REVISION", null);
@@ -81,7 +80,7 @@ class ProvisioningTest {
         extra.put("user-api:AUTH_PUBLIC_SIGNUP", "false");
         extra.put("email-worker:MAIL_FROM", "nobody@example.com");
 
-        Map<String, String> env = Provisioning.environment(userApi, chart, backends, extra);
+        Map<String, String> env = Provisioning.environment(userApi, backends, extra);
 
         assertThat(env).containsEntry("AWS_REGION", "eu-west-1").doesNotContainKey("K_REVISION")
                 .containsEntry("AUTH_ENABLED", "false").containsEntry("AUTH_PUBLIC_SIGNUP", "false")

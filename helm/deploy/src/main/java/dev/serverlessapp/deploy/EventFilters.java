@@ -1,8 +1,5 @@
 package dev.serverlessapp.deploy;
 
-import io.fabric8.knative.eventing.v1.SubscriptionsAPIFilter;
-import io.fabric8.knative.eventing.v1.Trigger;
-import io.fabric8.knative.eventing.v1.TriggerSpec;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -13,7 +10,8 @@ import java.util.function.Predicate;
  * Whether a Trigger lets an event through, as Knative's broker filter decides it: the one model that
  * the chart checks and the local runtime both use. Read from knative/eventing at knative-v1.22.2 (the
  * same in 1.17.6): {@code pkg/broker/filter/filter_handler.go} ({@code filterEvent}),
- * {@code pkg/eventfilter/subscriptionsapi} and {@code pkg/eventfilter/attributes}.
+ * {@code pkg/eventfilter/subscriptionsapi} and {@code pkg/eventfilter/attributes}. It reads a
+ * {@link TriggerFilter} ({@link TriggerFilters} makes one from a fabric8 Trigger).
  * <ul>
  *   <li>A Trigger with {@code filters} uses them, and ignores {@code filter}; every one must let the event
  *       through. Without {@code filters}, {@code filter.attributes} does: each attribute must be there and
@@ -45,57 +43,53 @@ public final class EventFilters {
      * The Trigger's filter. Building it refuses what Knative would not evaluate (see above), so a caller
      * finds out before any event arrives.
      */
-    public static Predicate<EventAttributes> of(String trigger, TriggerSpec spec) {
+    public static Predicate<EventAttributes> of(String trigger, TriggerFilter spec) {
         Filter filter = build(trigger, spec);
         return event -> filter.apply(event) != Result.FAIL;
     }
 
-    public static boolean matches(Trigger trigger, EventAttributes event) {
-        return of(trigger.getMetadata().getName(), trigger.getSpec()).test(event);
-    }
-
-    private static Filter build(String trigger, TriggerSpec spec) {
-        if (spec.getFilters() != null && !spec.getFilters().isEmpty()) {
-            return all(spec.getFilters().stream().map(f -> build(trigger, f)).filter(Objects::nonNull).toList());
+    private static Filter build(String trigger, TriggerFilter spec) {
+        if (spec.filters() != null && !spec.filters().isEmpty()) {
+            return all(spec.filters().stream().map(f -> build(trigger, f)).filter(Objects::nonNull).toList());
         }
-        if (spec.getFilter() == null || spec.getFilter().getAttributes() == null) {
+        if (spec.attributes() == null) {
             return event -> Result.NO_FILTER;
         }
-        Map<String, String> attributes = Map.copyOf(spec.getFilter().getAttributes());
+        Map<String, String> attributes = Map.copyOf(spec.attributes());
         return event -> attributes.entrySet().stream().allMatch(expected -> event.lookup(expected.getKey())
                 .filter(value -> expected.getValue().isEmpty() ? !value.isEmpty() : expected.getValue().equals(value))
                 .isPresent()) ? Result.PASS : Result.FAIL;
     }
 
     /** One filter of the {@code filters} list; null when Knative would skip it. */
-    private static Filter build(String trigger, SubscriptionsAPIFilter filter) {
-        int dialects = count(filter.getExact()) + count(filter.getPrefix()) + count(filter.getSuffix())
-                + count(filter.getAll()) + count(filter.getAny()) + count(filter.getNot()) + count(filter.getCesql());
+    private static Filter build(String trigger, TriggerFilter.Filter filter) {
+        int dialects = count(filter.exact()) + count(filter.prefix()) + count(filter.suffix())
+                + count(filter.all()) + count(filter.any()) + count(filter.not()) + count(filter.cesql());
         if (dialects > 1) {
             throw new IllegalArgumentException("Trigger " + trigger + " has a filter with " + dialects
                     + " dialects; Knative allows exactly one dialect per filter: " + filter);
         }
-        if (count(filter.getCesql()) == 1) {
-            throw new UnsupportedFilterException("Trigger " + trigger + " uses a cesql filter (" + filter.getCesql()
+        if (count(filter.cesql()) == 1) {
+            throw new UnsupportedFilterException("Trigger " + trigger + " uses a cesql filter (" + filter.cesql()
                     + "), which is not evaluated here: express it with exact, prefix, suffix, all, any or not");
         }
-        if (count(filter.getExact()) == 1) {
-            return compare(filter.getExact(), String::equals);
+        if (count(filter.exact()) == 1) {
+            return compare(filter.exact(), String::equals);
         }
-        if (count(filter.getPrefix()) == 1) {
-            return compare(filter.getPrefix(), String::startsWith);
+        if (count(filter.prefix()) == 1) {
+            return compare(filter.prefix(), String::startsWith);
         }
-        if (count(filter.getSuffix()) == 1) {
-            return compare(filter.getSuffix(), String::endsWith);
+        if (count(filter.suffix()) == 1) {
+            return compare(filter.suffix(), String::endsWith);
         }
-        if (count(filter.getAll()) == 1) {
-            return all(filter.getAll().stream().map(f -> build(trigger, f)).filter(Objects::nonNull).toList());
+        if (count(filter.all()) == 1) {
+            return all(filter.all().stream().map(f -> build(trigger, f)).filter(Objects::nonNull).toList());
         }
-        if (count(filter.getAny()) == 1) {
-            return any(filter.getAny().stream().map(f -> build(trigger, f)).filter(Objects::nonNull).toList());
+        if (count(filter.any()) == 1) {
+            return any(filter.any().stream().map(f -> build(trigger, f)).filter(Objects::nonNull).toList());
         }
-        if (filter.getNot() != null) {
-            Filter inner = build(trigger, filter.getNot());
+        if (filter.not() != null) {
+            Filter inner = build(trigger, filter.not());
             return inner == null ? event -> Result.NO_FILTER : event -> switch (inner.apply(event)) {
                 case PASS -> Result.FAIL;
                 case FAIL -> Result.PASS;
@@ -143,7 +137,7 @@ public final class EventFilters {
         };
     }
 
-    // fabric8 leaves unused dialects as empty maps and lists, so "present" means non-empty.
+    // fabric8 leaves unused dialects as empty maps and lists (and the JSON the runtime reads keeps them so), so "present" means non-empty.
     private static int count(Object dialect) {
         return switch (dialect) {
             case null -> 0;

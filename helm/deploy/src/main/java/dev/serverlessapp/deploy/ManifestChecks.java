@@ -185,7 +185,7 @@ public final class ManifestChecks {
     public static List<String> subscribersOf(Manifests manifests, String broker, EventAttributes event) {
         return manifests.triggers().stream()
                 .filter(trigger -> broker.equals(trigger.getSpec().getBroker()))
-                .filter(trigger -> EventFilters.matches(trigger, event))
+                .filter(trigger -> TriggerFilters.matches(trigger, event))
                 .map(trigger -> describe(ref(trigger.getSpec().getSubscriber())))
                 .toList();
     }

@@ -2,12 +2,12 @@ package dev.serverlessapp.local.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.serverlessapp.contract.EmailQueue;
+import dev.serverlessapp.local.manifests.ChartModel;
 import dev.serverlessapp.local.routing.HttpEvents;
 import dev.serverlessapp.local.sources.BucketNotifications;
 import dev.serverlessapp.local.sources.PingSources;
 import dev.serverlessapp.local.sources.SqsSource;
 import io.cloudevents.CloudEvent;
-import io.fabric8.knative.sources.v1.PingSourceBuilder;
 import java.nio.charset.StandardCharsets;
 import java.time.ZonedDateTime;
 import java.util.UUID;
@@ -76,9 +76,8 @@ final class GenerateEventCommand implements Callable<Integer> {
                     .put("subject", "Notice").put("body", "Something happened.").toString());
             case s3 -> SqsSource.event(BucketNotifications.notification(bucket, "us-east-1", key, size,
                     "d41d8cd98f00b204e9800998ecf8427e", System.currentTimeMillis()));
-            case ping -> PingSources.event(namespace, new PingSourceBuilder().withNewMetadata().withName("hourly")
-                    .endMetadata().withNewSpec().withSchedule("0 * * * *").withData("{\"job\":\"hourly\"}")
-                    .endSpec().build(), ZonedDateTime.now());
+            case ping -> PingSources.event(namespace, new ChartModel.PingSource("hourly", "0 * * * *", null, null,
+                    "{\"job\":\"hourly\"}", null, null, null), ZonedDateTime.now());
         };
     }
 }

@@ -1,17 +1,13 @@
 package dev.serverlessapp.local.functions;
 
-import io.fabric8.knative.serving.v1.Service;
-import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.Quantity;
+import dev.serverlessapp.local.manifests.ChartModel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,30 +22,18 @@ public final class FunctionSpecs {
     private FunctionSpecs() {
     }
 
-    public static FunctionSpec of(Service service, Map<String, String> env, Path projectDir) {
-        String name = service.getMetadata().getName();
-        Container container = ServiceEnvironment.container(service);
-        String readiness = Optional.ofNullable(container.getReadinessProbe()).map(p -> p.getHttpGet())
-                .map(g -> g.getPath()).orElse("/actuator/health/readiness");
-        Map<String, String> annotations = annotations(service);
-        String minScale = annotations.getOrDefault("autoscaling.knative.dev/min-scale",
-                annotations.getOrDefault("autoscaling.knative.dev/minScale", "0"));
-        Map<String, String> labels = service.getMetadata().getLabels() == null ? Map.of() : service.getMetadata().getLabels();
-        boolean external = !"cluster-local".equals(labels.get("networking.knative.dev/visibility"));
-        return new FunctionSpec(name, jar(projectDir, name), env, projectDir.resolve(JVM_ARGS), extraJvmOptions(container),
-                readiness, "0".equals(minScale.trim()), external);
+    public static FunctionSpec of(ChartModel.Service service, Map<String, String> env, Path projectDir) {
+        String name = service.name();
+        return new FunctionSpec(name, jar(projectDir, name), env, projectDir.resolve(JVM_ARGS), extraJvmOptions(service),
+                service.readinessPath(), service.scaleToZero(), service.external());
     }
 
     /**
      * Only what a pod gives the JVM and a process here lacks: without a cgroup, {@code MaxRAM} makes the JVM
      * size its heap ({@code MaxRAMPercentage} in jvm.args) for the container's memory limit.
      */
-    static List<String> extraJvmOptions(Container container) {
-        List<String> jvm = new ArrayList<>();
-        Optional.ofNullable(container.getResources()).map(r -> r.getLimits()).map(l -> l.get("memory"))
-                .map(q -> Quantity.getAmountInBytes(q).longValue())
-                .ifPresent(bytes -> jvm.add("-XX:MaxRAM=" + bytes));
-        return jvm;
+    static List<String> extraJvmOptions(ChartModel.Service service) {
+        return service.memoryLimit() == null ? List.of() : List.of("-XX:MaxRAM=" + service.memoryLimit());
     }
 
     /** The function's Spring Boot jar: the newest functions/<name>/target/<name>-<version>.jar. */
@@ -67,10 +51,5 @@ public final class FunctionSpecs {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private static Map<String, String> annotations(Service service) {
-        var template = service.getSpec().getTemplate().getMetadata();
-        return template == null || template.getAnnotations() == null ? Map.of() : template.getAnnotations();
     }
 }

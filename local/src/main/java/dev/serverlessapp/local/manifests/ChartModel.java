@@ -1,31 +1,52 @@
 package dev.serverlessapp.local.manifests;
 
-import io.fabric8.knative.eventing.v1.Broker;
-import io.fabric8.knative.eventing.v1.Trigger;
-import io.fabric8.knative.serving.v1.Service;
-import io.fabric8.knative.sinks.v1alpha1.IntegrationSink;
-import io.fabric8.knative.sources.v1.PingSource;
-import io.fabric8.knative.sources.v1alpha1.IntegrationSource;
-import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.Secret;
+import dev.serverlessapp.deploy.TriggerFilter;
 import java.util.List;
+import java.util.Map;
 
-/** The rendered chart's documents that the local runtime acts on, as fabric8's typed models. */
+/**
+ * What the local runtime acts on in the rendered chart, as plain values. {@link ChartModelReader} makes it from
+ * fabric8's typed models in the render's child JVM; the runtime reads it back as JSON, so that the runtime's own
+ * JVM never loads fabric8 and the YAML stack (about 1 200 classes, README "The runtime's own footprint").
+ */
 public record ChartModel(String namespace, List<Service> services, List<Broker> brokers, List<Trigger> triggers,
                          List<PingSource> pingSources, List<IntegrationSource> integrationSources,
-                         List<IntegrationSink> integrationSinks, List<ConfigMap> configMaps, List<Secret> secrets) {
+                         List<IntegrationSink> integrationSinks) {
 
-    public static ChartModel of(List<HasMetadata> documents) {
-        String namespace = documents.stream().map(d -> d.getMetadata().getNamespace())
-                .filter(n -> n != null && !n.isBlank()).findFirst().orElse("default");
-        return new ChartModel(namespace, only(documents, Service.class), only(documents, Broker.class),
-                only(documents, Trigger.class), only(documents, PingSource.class),
-                only(documents, IntegrationSource.class), only(documents, IntegrationSink.class),
-                only(documents, ConfigMap.class), only(documents, Secret.class));
+    /**
+     * A Knative Service: its container's environment as the kubelet resolves it (with what Serving adds), its
+     * readiness probe's path, whether it scales to zero, whether it is reachable from outside the cluster, and
+     * its container's memory limit in bytes (null for none).
+     */
+    public record Service(String name, Map<String, String> env, String readinessPath, boolean scaleToZero,
+                          boolean external, Long memoryLimit) {
     }
 
-    private static <T> List<T> only(List<HasMetadata> documents, Class<T> type) {
-        return documents.stream().filter(type::isInstance).map(type::cast).toList();
+    /** A Knative Destination: a reference ({@code kind} and {@code name}) and/or a URI (a path, with a reference). */
+    public record Destination(String kind, String name, String uri) {
+    }
+
+    /** A Knative delivery spec, as written (durations as ISO-8601 text). */
+    public record Delivery(Integer retry, String backoffPolicy, String backoffDelay, String timeout,
+                           Destination deadLetterSink) {
+    }
+
+    public record Broker(String name, Delivery delivery) {
+    }
+
+    public record Trigger(String name, String broker, TriggerFilter filter, Destination subscriber, Delivery delivery) {
+    }
+
+    /** A PingSource's spec: its schedule, the event's data and CloudEvent extensions, and its sink. */
+    public record PingSource(String name, String schedule, String timezone, String contentType, String data,
+                             String dataBase64, Map<String, String> extensions, Destination sink) {
+    }
+
+    /** An IntegrationSource: the SQS queue it reads (null for another kind of source) and its sink. */
+    public record IntegrationSource(String name, String sqsQueue, Integer maxMessagesPerPoll, Destination sink) {
+    }
+
+    /** An IntegrationSink: the SQS queue it writes (null for another kind of sink). */
+    public record IntegrationSink(String name, String sqsQueue) {
     }
 }

@@ -1,6 +1,5 @@
 package dev.serverlessapp.local.manifests;
 
-import com.marcnuri.helm.Helm;
 import dev.serverlessapp.deploy.Chart;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,14 +19,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Rendered charts kept in a folder, keyed by a hash of everything the render depends on: each file of the
- * chart (name and bytes), the namespace, and the renderer (our {@link Chart} and helm-java's version). A
- * chart unchanged since its last render is read back instead of rendered again, which takes a JVM of its
- * own and seconds of CPU; a changed file makes another key, so the routing still follows the chart.
+ * Rendered charts (as {@link ChartModel} JSON) kept in a folder, keyed by a hash of everything the render
+ * depends on: each file of the chart (name and bytes), the namespace, and the renderer (our {@link Chart},
+ * the classes that read its manifests into the model, and helm-java's version). A chart unchanged since its
+ * last render is read back instead of rendered again, which takes a JVM of its own and seconds of CPU; a
+ * changed file makes another key, so the routing still follows the chart.
  */
 public final class RenderedCharts {
 
     private static final Logger log = LoggerFactory.getLogger(RenderedCharts.class);
+
+    /**
+     * The renderer, by resource name: naming a class would load it, and with it (once the AOT cache verifies
+     * it) fabric8 and the YAML stack, which the runtime's JVM leaves to the render's child.
+     */
+    static final List<String> RENDERER = List.of("/dev/serverlessapp/deploy/Chart.class",
+            "/dev/serverlessapp/deploy/TriggerFilters.class", "/dev/serverlessapp/local/manifests/ChartModelReader.class",
+            "/dev/serverlessapp/local/manifests/ServiceEnvironment.class", "/dev/serverlessapp/local/manifests/ChartModel.class",
+            "/META-INF/maven/com.marcnuri.helm-java/helm-java/pom.properties");
 
     private final Path folder;
 
@@ -35,27 +44,27 @@ public final class RenderedCharts {
         this.folder = folder;
     }
 
-    /** The chart's rendered manifests: kept ones for the same key, else {@code render}'s, then kept. */
+    /** The chart's render: a kept one for the same key, else {@code render}'s, then kept. */
     public String get(Path chart, String namespace, Supplier<String> render) {
-        Path file = folder.resolve(key(chart, namespace) + ".yaml");
+        Path file = folder.resolve(key(chart, namespace) + ".json");
         try {
             return Files.readString(file);
         } catch (IOException notKept) {
-            String yaml = render.get();
-            keep(file, yaml);
-            return yaml;
+            String rendered = render.get();
+            keep(file, rendered);
+            return rendered;
         }
     }
 
     /** Only the newest render stays: an older one belongs to a chart that is no more. */
-    private void keep(Path file, String yaml) {
+    private void keep(Path file, String rendered) {
         try {
             Files.createDirectories(folder);
             try (Stream<Path> old = Files.list(folder)) {
-                old.filter(f -> f.getFileName().toString().endsWith(".yaml")).forEach(f -> f.toFile().delete());
+                old.filter(f -> f.getFileName().toString().matches(".*\\.(json|yaml)")).forEach(f -> f.toFile().delete());
             }
             Path partial = Files.createTempFile(folder, "rendering", ".part");
-            Files.writeString(partial, yaml);
+            Files.writeString(partial, rendered);
             Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             // Only the next start is slower for it.
@@ -67,8 +76,9 @@ public final class RenderedCharts {
         try (Stream<Path> walk = Files.walk(chart)) {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
             update(digest, namespace.getBytes(StandardCharsets.UTF_8));
-            update(digest, resource(Chart.class, "Chart.class"));
-            update(digest, resource(Helm.class, "/META-INF/maven/com.marcnuri.helm-java/helm-java/pom.properties"));
+            for (String part : RENDERER) {
+                update(digest, resource(part));
+            }
             List<Path> files = walk.filter(Files::isRegularFile).sorted().toList();
             for (Path file : files) {
                 update(digest, chart.relativize(file).toString().getBytes(StandardCharsets.UTF_8));
@@ -88,8 +98,8 @@ public final class RenderedCharts {
         digest.update(part);
     }
 
-    private static byte[] resource(Class<?> type, String name) throws IOException {
-        try (InputStream in = type.getResourceAsStream(name)) {
+    static byte[] resource(String name) throws IOException {
+        try (InputStream in = RenderedCharts.class.getResourceAsStream(name)) {
             return in == null ? new byte[0] : in.readAllBytes();
         }
     }
@@ -98,6 +108,6 @@ public final class RenderedCharts {
     public static void main(String[] args) {
         Path chart = Path.of(args[1]);
         String namespace = args[2];
-        new RenderedCharts(Path.of(args[0])).get(chart, namespace, () -> Chart.render(chart, Map.of(), namespace));
+        new RenderedCharts(Path.of(args[0])).get(chart, namespace, () -> ChartSource.json(Chart.render(chart, Map.of(), namespace)));
     }
 }

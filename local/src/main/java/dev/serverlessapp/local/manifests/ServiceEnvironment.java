@@ -1,6 +1,5 @@
-package dev.serverlessapp.local.functions;
+package dev.serverlessapp.local.manifests;
 
-import dev.serverlessapp.local.manifests.ChartModel;
 import io.fabric8.knative.serving.v1.Service;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
@@ -11,12 +10,16 @@ import io.fabric8.kubernetes.api.model.Secret;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The environment a Knative Service's container gets, resolved from the rendered chart as the kubelet would. */
+/**
+ * The environment a Knative Service's container gets, resolved from the rendered chart's ConfigMaps and Secrets
+ * as the kubelet would (in the render's child JVM, by {@link ChartModelReader}).
+ */
 public final class ServiceEnvironment {
 
     private static final Logger log = LoggerFactory.getLogger(ServiceEnvironment.class);
@@ -28,7 +31,7 @@ public final class ServiceEnvironment {
         return service.getSpec().getTemplate().getSpec().getContainers().getFirst();
     }
 
-    public static Map<String, String> of(Service service, ChartModel chart) {
+    public static Map<String, String> of(Service service, String namespace, List<ConfigMap> configMaps, List<Secret> secrets) {
         String name = service.getMetadata().getName();
         Container container = container(service);
         Map<String, String> env = new LinkedHashMap<>();
@@ -40,11 +43,11 @@ public final class ServiceEnvironment {
             for (EnvFromSource from : container.getEnvFrom()) {
                 String prefix = from.getPrefix() == null ? "" : from.getPrefix();
                 if (from.getConfigMapRef() != null) {
-                    configMap(chart, from.getConfigMapRef().getName())
+                    configMap(configMaps, from.getConfigMapRef().getName())
                             .ifPresent(c -> data(c).forEach((k, v) -> env.put(prefix + k, v)));
                 }
                 if (from.getSecretRef() != null) {
-                    secret(chart, from.getSecretRef().getName())
+                    secret(secrets, from.getSecretRef().getName())
                             .ifPresent(s -> secretData(s).forEach((k, v) -> env.put(prefix + k, v)));
                 }
             }
@@ -52,7 +55,7 @@ public final class ServiceEnvironment {
         if (container.getEnv() != null) {
             for (EnvVar variable : container.getEnv()) {
                 String value = variable.getValueFrom() == null ? variable.getValue()
-                        : resolve(name, variable.getName(), variable.getValueFrom(), chart);
+                        : resolve(name, variable.getName(), variable.getValueFrom(), namespace, configMaps, secrets);
                 if (value != null) {
                     env.put(variable.getName(), value);
                 }
@@ -61,13 +64,14 @@ public final class ServiceEnvironment {
         return env;
     }
 
-    private static String resolve(String service, String variable, EnvVarSource source, ChartModel chart) {
+    private static String resolve(String service, String variable, EnvVarSource source, String namespace,
+                                  List<ConfigMap> configMaps, List<Secret> secrets) {
         if (source.getConfigMapKeyRef() != null) {
-            return configMap(chart, source.getConfigMapKeyRef().getName())
+            return configMap(configMaps, source.getConfigMapKeyRef().getName())
                     .map(c -> data(c).get(source.getConfigMapKeyRef().getKey())).orElse(null);
         }
         if (source.getSecretKeyRef() != null) {
-            Optional<Secret> secret = secret(chart, source.getSecretKeyRef().getName());
+            Optional<Secret> secret = secret(secrets, source.getSecretKeyRef().getName());
             if (secret.isEmpty()) {
                 log.info("{}: {} comes from Secret {}, which the chart does not render; left unset locally",
                         service, variable, source.getSecretKeyRef().getName());
@@ -76,7 +80,7 @@ public final class ServiceEnvironment {
         }
         if (source.getFieldRef() != null) {
             return switch (source.getFieldRef().getFieldPath()) {
-                case "metadata.namespace" -> chart.namespace();
+                case "metadata.namespace" -> namespace;
                 case "metadata.name" -> service + "-local";
                 default -> null;
             };
@@ -84,12 +88,12 @@ public final class ServiceEnvironment {
         return null;
     }
 
-    private static Optional<ConfigMap> configMap(ChartModel chart, String name) {
-        return chart.configMaps().stream().filter(c -> c.getMetadata().getName().equals(name)).findFirst();
+    private static Optional<ConfigMap> configMap(List<ConfigMap> configMaps, String name) {
+        return configMaps.stream().filter(c -> c.getMetadata().getName().equals(name)).findFirst();
     }
 
-    private static Optional<Secret> secret(ChartModel chart, String name) {
-        return chart.secrets().stream().filter(s -> s.getMetadata().getName().equals(name)).findFirst();
+    private static Optional<Secret> secret(List<Secret> secrets, String name) {
+        return secrets.stream().filter(s -> s.getMetadata().getName().equals(name)).findFirst();
     }
 
     private static Map<String, String> data(ConfigMap configMap) {

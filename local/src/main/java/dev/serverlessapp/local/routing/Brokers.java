@@ -1,7 +1,6 @@
 package dev.serverlessapp.local.routing;
 
 import dev.serverlessapp.local.manifests.ChartModel;
-import io.fabric8.knative.eventing.v1.Trigger;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,11 +21,11 @@ public final class Brokers {
     public static Map<String, Broker> of(ChartModel chart, Destinations destinations, Dispatcher dispatcher,
                                          DeadLetters deadLetters, Path folder) {
         Map<String, Broker> brokers = new LinkedHashMap<>();
-        for (io.fabric8.knative.eventing.v1.Broker broker : chart.brokers()) {
-            String name = broker.getMetadata().getName();
+        for (ChartModel.Broker broker : chart.brokers()) {
+            String name = broker.name();
             List<Broker.Subscription> subscriptions = new ArrayList<>();
-            for (Trigger trigger : chart.triggers()) {
-                if (name.equals(trigger.getSpec().getBroker())) {
+            for (ChartModel.Trigger trigger : chart.triggers()) {
+                if (name.equals(trigger.broker())) {
                     subscriptions.add(subscription(trigger, broker, destinations));
                 }
             }
@@ -36,17 +35,16 @@ public final class Brokers {
         return brokers;
     }
 
-    private static Broker.Subscription subscription(Trigger trigger, io.fabric8.knative.eventing.v1.Broker broker,
+    private static Broker.Subscription subscription(ChartModel.Trigger trigger, ChartModel.Broker broker,
                                                     Destinations destinations) {
-        String name = trigger.getMetadata().getName();
-        DeliveryPolicy policy = DeliveryPolicy.of(trigger.getSpec().getDelivery(),
-                broker.getSpec() == null ? null : broker.getSpec().getDelivery());
-        URI subscriber = destinations.resolve(trigger.getSpec().getSubscriber());
+        String name = trigger.name();
+        DeliveryPolicy policy = DeliveryPolicy.of(trigger.delivery(), broker.delivery());
+        URI subscriber = destinations.resolve(trigger.subscriber());
         if (subscriber == null) {
             throw new IllegalStateException("Trigger " + name + " has a subscriber that is not in the chart: "
-                    + trigger.getSpec().getSubscriber());
+                    + trigger.subscriber());
         }
-        return new Broker.Subscription(name, EventFilter.of(name, trigger.getSpec()), subscriber, policy,
+        return new Broker.Subscription(name, EventFilter.of(name, trigger.filter()), subscriber, policy,
                 policy.deadLetterSink() == null ? null : destinations.resolve(policy.deadLetterSink()));
     }
 }

@@ -1,7 +1,7 @@
 package dev.serverlessapp.local.routing;
 
-import io.fabric8.knative.duck.v1.DeliverySpec;
-import io.fabric8.knative.duck.v1.Destination;
+import dev.serverlessapp.local.manifests.ChartModel.Delivery;
+import dev.serverlessapp.local.manifests.ChartModel.Destination;
 import java.time.Duration;
 
 /**
@@ -13,15 +13,15 @@ public record DeliveryPolicy(int retry, Backoff backoff, Duration timeout, Desti
     /** Knative's default per-attempt timeout when none is set is the dispatcher's HTTP timeout; we keep a bound. */
     static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(5);
 
-    public static DeliveryPolicy of(DeliverySpec trigger, DeliverySpec broker) {
-        DeliverySpec spec = trigger != null ? trigger : broker;
+    public static DeliveryPolicy of(Delivery trigger, Delivery broker) {
+        Delivery spec = trigger != null ? trigger : broker;
         if (spec == null) {
             return new DeliveryPolicy(0, Backoff.of(null, null), DEFAULT_TIMEOUT, null);
         }
-        int retry = spec.getRetry() == null ? 0 : spec.getRetry();
-        Duration timeout = spec.getTimeout() == null ? DEFAULT_TIMEOUT : Duration.parse(spec.getTimeout());
-        return new DeliveryPolicy(retry, Backoff.of(spec.getBackoffPolicy(), spec.getBackoffDelay()), timeout,
-                spec.getDeadLetterSink());
+        int retry = spec.retry() == null ? 0 : spec.retry();
+        Duration timeout = spec.timeout() == null ? DEFAULT_TIMEOUT : Duration.parse(spec.timeout());
+        return new DeliveryPolicy(retry, Backoff.of(spec.backoffPolicy(), spec.backoffDelay()), timeout,
+                spec.deadLetterSink());
     }
 
     /** The wait before retry number {@code n} (1-based). */

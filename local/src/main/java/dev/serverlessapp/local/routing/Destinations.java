@@ -1,6 +1,6 @@
 package dev.serverlessapp.local.routing;
 
-import io.fabric8.knative.duck.v1.Destination;
+import dev.serverlessapp.local.manifests.ChartModel.Destination;
 import java.net.URI;
 import java.util.Map;
 import java.util.Set;
@@ -36,12 +36,12 @@ public final class Destinations {
         if (destination == null) {
             return null;
         }
-        String path = destination.getUri() == null ? "" : destination.getUri();
-        if (destination.getRef() == null) {
+        String path = destination.uri() == null ? "" : destination.uri();
+        if (destination.kind() == null) {
             return path.isBlank() ? null : URI.create(path);
         }
-        String name = destination.getRef().getName();
-        String base = switch (destination.getRef().getKind()) {
+        String name = destination.name();
+        String base = switch (destination.kind()) {
             case "Service" -> services.get(name);
             case "Broker" -> brokerUrl.apply(name);
             case "IntegrationSink" -> sinks.contains(name) ? ingressUrl + "/-/sinks/" + name : null;
@@ -49,7 +49,7 @@ public final class Destinations {
         };
         if (base == null) {
             log.warn("{} {} is not something the local runtime runs; events for it are not sent",
-                    destination.getRef().getKind(), name);
+                    destination.kind(), name);
             return null;
         }
         return URI.create(base + path);

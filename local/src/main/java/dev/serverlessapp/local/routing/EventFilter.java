@@ -2,9 +2,9 @@ package dev.serverlessapp.local.routing;
 
 import dev.serverlessapp.deploy.EventAttributes;
 import dev.serverlessapp.deploy.EventFilters;
+import dev.serverlessapp.deploy.TriggerFilter;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.CloudEventAttributes;
-import io.fabric8.knative.eventing.v1.TriggerSpec;
 import java.net.URI;
 import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
@@ -22,7 +22,7 @@ public final class EventFilter {
     }
 
     /** Builds the Trigger's predicate; refuses, with a message, what {@link EventFilters} refuses (e.g. cesql). */
-    public static Predicate<CloudEvent> of(String trigger, TriggerSpec spec) {
+    public static Predicate<CloudEvent> of(String trigger, TriggerFilter spec) {
         Predicate<EventAttributes> filter = EventFilters.of(trigger, spec);
         return event -> filter.test(attributes(event));
     }

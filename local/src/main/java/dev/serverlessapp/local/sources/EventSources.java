@@ -3,17 +3,16 @@ package dev.serverlessapp.local.sources;
 import dev.serverlessapp.local.aws.Backends;
 import dev.serverlessapp.local.aws.LocalAws;
 import dev.serverlessapp.local.manifests.ChartModel;
-import dev.serverlessapp.local.manifests.SqsQueues;
+import dev.serverlessapp.local.manifests.ChartModel.Destination;
+import dev.serverlessapp.local.manifests.ChartModel.IntegrationSource;
 import dev.serverlessapp.local.routing.Dispatcher;
-import io.fabric8.knative.duck.v1.Destination;
-import io.fabric8.knative.eventing.pkg.apis.common.integration.v1alpha1.AWSSQS;
-import io.fabric8.knative.sources.v1alpha1.IntegrationSource;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -35,16 +34,14 @@ public final class EventSources {
                                                      Function<Destination, URI> resolve) {
         List<SqsSource.Settings> sources = new ArrayList<>();
         for (IntegrationSource source : chart.integrationSources()) {
-            Optional<AWSSQS> sqs = SqsQueues.of(source);
-            if (sqs.isEmpty()) {
-                log.warn("IntegrationSource {} is not an SQS source; the local runtime runs only those",
-                        source.getMetadata().getName());
+            if (source.sqsQueue() == null) {
+                log.warn("IntegrationSource {} is not an SQS source; the local runtime runs only those", source.name());
                 continue;
             }
             // Knative's default for an unset maxMessagesPerPoll is 1.
-            int batch = Math.clamp(Optional.ofNullable(sqs.get().getMaxMessagesPerPoll()).orElse(1), 1, 10);
-            sources.add(new SqsSource.Settings(source.getMetadata().getName(), queueUrls.get(SqsQueues.name(sqs.get())),
-                    resolve.apply(source.getSpec().getSink()), batch));
+            int batch = Math.clamp(Optional.ofNullable(source.maxMessagesPerPoll()).orElse(1), 1, 10);
+            sources.add(new SqsSource.Settings(source.name(), queueUrls.get(source.sqsQueue()), resolve.apply(source.sink()),
+                    batch));
         }
         return sources;
     }
@@ -52,13 +49,11 @@ public final class EventSources {
     /** The uploads queue: the one whose SQS source sinks into the Broker where file-processor's Trigger listens. */
     public static Optional<String> uploadsQueue(ChartModel chart) {
         List<String> uploadBrokers = chart.triggers().stream()
-                .filter(t -> t.getSpec().getSubscriber() != null && t.getSpec().getSubscriber().getRef() != null
-                        && UPLOADS_FUNCTION.equals(t.getSpec().getSubscriber().getRef().getName()))
-                .map(t -> t.getSpec().getBroker()).toList();
+                .filter(t -> t.subscriber() != null && UPLOADS_FUNCTION.equals(t.subscriber().name()))
+                .map(ChartModel.Trigger::broker).toList();
         return chart.integrationSources().stream()
-                .filter(s -> s.getSpec().getSink() != null && s.getSpec().getSink().getRef() != null
-                        && uploadBrokers.contains(s.getSpec().getSink().getRef().getName()))
-                .map(SqsQueues::of).flatMap(Optional::stream).map(SqsQueues::name).findFirst();
+                .filter(s -> s.sink() != null && s.sink().name() != null && uploadBrokers.contains(s.sink().name()))
+                .map(IntegrationSource::sqsQueue).filter(Objects::nonNull).findFirst();
     }
 
     /** Starts the SQS sources and, on emulated S3, the bucket's notifications to the uploads queue. */

@@ -7,7 +7,7 @@ import dev.serverlessapp.local.routing.Backoff;
 import dev.serverlessapp.local.routing.Dispatcher;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
-import io.fabric8.knative.sources.v1.PingSource;
+import dev.serverlessapp.local.manifests.ChartModel.PingSource;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -47,8 +47,8 @@ public final class PingSources implements AutoCloseable {
         this.dispatcher = dispatcher;
         this.clock = clock;
         for (PingSource source : sources) {
-            String name = source.getMetadata().getName();
-            KnativeCron.Schedule schedule = KnativeCron.schedule(name, source.getSpec().getSchedule(), source.getSpec().getTimezone());
+            String name = source.name();
+            KnativeCron.Schedule schedule = KnativeCron.schedule(name, source.schedule(), source.timezone());
             pings.put(name, new Ping(source, schedule, sinkOf.apply(name)));
         }
     }
@@ -66,7 +66,7 @@ public final class PingSources implements AutoCloseable {
     private void scheduleNext(Ping ping) {
         ZonedDateTime now = ZonedDateTime.now(clock);
         ZonedDateTime next = ping.schedule().next(now);
-        log.info("pingsource {}: next tick at {}", ping.source().getMetadata().getName(), next);
+        log.info("pingsource {}: next tick at {}", ping.source().name(), next);
         timers.add(Mono.delay(Duration.between(now, next))
                 .flatMap(tick -> send(ping))
                 .subscribe(event -> scheduleNext(ping), e -> scheduleNext(ping)));
@@ -86,26 +86,25 @@ public final class PingSources implements AutoCloseable {
         // The ping adapter sends once, with a few quick retries for a sink that is briefly away.
         DeliveryPolicy policy = new DeliveryPolicy(3, Backoff.of("linear", "PT0.5S"), Duration.ofSeconds(30), null);
         return dispatcher.send(event, ping.sink(), policy)
-                .doOnNext(outcome -> log.info("pingsource {}: sent {} → {}", ping.source().getMetadata().getName(),
+                .doOnNext(outcome -> log.info("pingsource {}: sent {} → {}", ping.source().name(),
                         event.getId(), outcome instanceof Dispatcher.Outcome.Failed ? "failed" : "accepted"))
                 .thenReturn(event);
     }
 
     /** The event Knative's ping adapter sends for the source. */
     public static CloudEvent event(String namespace, PingSource source, ZonedDateTime now) {
-        var spec = source.getSpec();
         CloudEventBuilder builder = CloudEventBuilder.v1()
                 .withId(UUID.randomUUID().toString())
                 .withType(Events.PING)
-                .withSource(URI.create(Events.pingSource(namespace, source.getMetadata().getName())))
+                .withSource(URI.create(Events.pingSource(namespace, source.name())))
                 .withTime(now.toOffsetDateTime());
-        if (spec.getDataBase64() != null && !spec.getDataBase64().isBlank()) {
-            builder.withData(contentType(spec.getContentType()), Base64.getDecoder().decode(spec.getDataBase64()));
-        } else if (spec.getData() != null) {
-            builder.withData(contentType(spec.getContentType()), spec.getData().getBytes(StandardCharsets.UTF_8));
+        if (source.dataBase64() != null && !source.dataBase64().isBlank()) {
+            builder.withData(contentType(source.contentType()), Base64.getDecoder().decode(source.dataBase64()));
+        } else if (source.data() != null) {
+            builder.withData(contentType(source.contentType()), source.data().getBytes(StandardCharsets.UTF_8));
         }
-        if (spec.getCeOverrides() != null && spec.getCeOverrides().getExtensions() != null) {
-            spec.getCeOverrides().getExtensions().forEach(builder::withExtension);
+        if (source.extensions() != null) {
+            source.extensions().forEach(builder::withExtension);
         }
         return builder.build();
     }

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.serverlessapp.local.RuntimeOptions;
 import dev.serverlessapp.local.manifests.ChartModel;
 import dev.serverlessapp.local.manifests.ChartSource;
-import io.fabric8.knative.serving.v1.Service;
-import io.fabric8.kubernetes.api.model.Quantity;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,13 +30,12 @@ class FunctionSpecsTest {
 
     @Test
     void theJvmFlagsAreTheImagesFileAndTheContainersMemoryLimit() throws IOException {
-        for (Service service : chart.services()) {
+        for (ChartModel.Service service : chart.services()) {
             FunctionSpec spec = FunctionSpecs.of(service, Map.of(), project);
-            Quantity limit = ServiceEnvironment.container(service).getResources().getLimits().get("memory");
 
             assertThat(spec.jvmArgsFile()).isEqualTo(project.resolve("functions/image/jvm.args")).isRegularFile();
-            assertThat(spec.extraJvmOptions()).as(spec.name())
-                    .containsExactly("-XX:MaxRAM=" + Quantity.getAmountInBytes(limit).longValue());
+            assertThat(service.memoryLimit()).as(spec.name()).isNotNull();
+            assertThat(spec.extraJvmOptions()).as(spec.name()).containsExactly("-XX:MaxRAM=" + service.memoryLimit());
             // Nothing the image's file already decides is said a second time, differently or not.
             List<String> imageFlags = Files.readAllLines(spec.jvmArgsFile()).stream().map(String::strip)
                     .filter(l -> !l.isEmpty()).map(FunctionSpecsTest::flagName).toList();
@@ -54,8 +51,7 @@ class FunctionSpecsTest {
 
         assertThat(userApi.external()).isTrue();
         assertThat(emailWorker.external()).isFalse();
-        assertThat(userApi.readinessPath()).isEqualTo(ServiceEnvironment.container(service("user-api"))
-                .getReadinessProbe().getHttpGet().getPath());
+        assertThat(userApi.readinessPath()).as("values.yaml probes.readinessPath").isEqualTo("/readyz");
         assertThat(chart.services()).allSatisfy(s -> assertThat(FunctionSpecs.of(s, Map.of(), project).scaleToZero()).isTrue());
     }
 
@@ -82,7 +78,7 @@ class FunctionSpecsTest {
         return FunctionSpecs.of(service(name), Map.of(), project);
     }
 
-    private static Service service(String name) {
-        return chart.services().stream().filter(s -> s.getMetadata().getName().equals(name)).findFirst().orElseThrow();
+    private static ChartModel.Service service(String name) {
+        return chart.services().stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
     }
 }

@@ -3,14 +3,11 @@ package dev.serverlessapp.local.manifests;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.serverlessapp.local.RuntimeOptions;
-import dev.serverlessapp.local.functions.ServiceEnvironment;
 import dev.serverlessapp.local.routing.EventFilter;
 import dev.serverlessapp.local.sources.SqsSource;
 import io.cloudevents.CloudEvent;
-import io.fabric8.knative.eventing.v1.Trigger;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -27,12 +24,12 @@ class ChartSourceTest {
 
     @Test
     void everyFunctionBrokerTriggerAndSourceIsRead() {
-        assertThat(chart.services()).extracting(s -> s.getMetadata().getName())
+        assertThat(chart.services()).extracting(s -> s.name())
                 .contains("user-api", "email-worker", "file-processor", "scheduled-tasks");
         assertThat(chart.brokers()).hasSize(3);
         assertThat(chart.triggers()).isNotEmpty();
-        assertThat(chart.pingSources()).extracting(p -> p.getMetadata().getName()).contains("hourly");
-        assertThat(chart.integrationSources()).allSatisfy(s -> assertThat(s.getSpec().getAws().getSqs()).isNotNull());
+        assertThat(chart.pingSources()).extracting(p -> p.name()).contains("hourly");
+        assertThat(chart.integrationSources()).allSatisfy(s -> assertThat(s.sqsQueue()).startsWith("serverless-app-"));
     }
 
     @Test
@@ -40,21 +37,20 @@ class ChartSourceTest {
         // The connector's events are alike for both queues: the Broker they enter tells them apart.
         CloudEvent sqsEvent = SqsSource.event("{}");
         for (String function : List.of("email-worker", "file-processor")) {
-            Trigger trigger = chart.triggers().stream()
-                    .filter(t -> function.equals(t.getSpec().getSubscriber().getRef().getName())).findFirst().orElseThrow();
-            assertThat(EventFilter.of(function, trigger.getSpec())).accepts(sqsEvent);
+            ChartModel.Trigger trigger = chart.triggers().stream()
+                    .filter(t -> function.equals(t.subscriber().name())).findFirst().orElseThrow();
+            assertThat(EventFilter.of(function, trigger.filter())).accepts(sqsEvent);
             assertThat(chart.integrationSources()).as(function)
-                    .filteredOn(s -> s.getSpec().getSink().getRef().getName().equals(trigger.getSpec().getBroker()))
-                    .singleElement().extracting(s -> s.getSpec().getCeOverrides()).isNull();
+                    .filteredOn(s -> s.sink().name().equals(trigger.broker())).singleElement()
+                    .satisfies(s -> assertThat(s.sink().kind()).isEqualTo("Broker"));
         }
     }
 
     @Test
     void aFunctionsEnvironmentComesFromItsService() {
         var scheduledTasks = chart.services().stream()
-                .filter(s -> s.getMetadata().getName().equals("scheduled-tasks")).findFirst().orElseThrow();
-        Map<String, String> env = ServiceEnvironment.of(scheduledTasks, chart);
-        assertThat(env).containsKeys("S3_BUCKET", "EMAIL_QUEUE_URL", "DYNAMODB_TABLE")
+                .filter(s -> s.name().equals("scheduled-tasks")).findFirst().orElseThrow();
+        assertThat(scheduledTasks.env()).containsKeys("S3_BUCKET", "EMAIL_QUEUE_URL", "DYNAMODB_TABLE")
                 .containsEntry("K_SERVICE", "scheduled-tasks");
     }
 }

@@ -65,7 +65,14 @@ class RenderedChartsTest {
 
         assertThat(renders).hasValue(2);
         try (var files = Files.list(dir.resolve("rendered"))) {
-            assertThat(files.filter(f -> f.toString().endsWith(".yaml"))).hasSize(1);
+            assertThat(files.filter(f -> f.toString().endsWith(".json"))).hasSize(1);
+        }
+    }
+
+    @Test
+    void everyPartOfTheRendererTheKeyNamesExists() throws IOException {
+        for (String part : RenderedCharts.RENDERER) {
+            assertThat(RenderedCharts.resource(part)).as(part).isNotEmpty();
         }
     }
 

@@ -3,7 +3,7 @@ package dev.serverlessapp.local.routing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.fabric8.knative.duck.v1.DeliverySpecBuilder;
+import dev.serverlessapp.local.manifests.ChartModel;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -40,9 +40,8 @@ class BackoffTest {
 
     @Test
     void aTriggersDeliveryReplacesItsBrokersAsAWhole() {
-        var broker = new DeliverySpecBuilder().withRetry(5).withBackoffPolicy("exponential").withBackoffDelay("PT0.5S")
-                .withTimeout("PT60S").build();
-        var trigger = new DeliverySpecBuilder().withRetry(2).build();
+        var broker = new ChartModel.Delivery(5, "exponential", "PT0.5S", "PT60S", null);
+        var trigger = new ChartModel.Delivery(2, null, null, null, null);
         DeliveryPolicy policy = DeliveryPolicy.of(trigger, broker);
         assertThat(policy.retry()).isEqualTo(2);
         assertThat(policy.delayBefore(1)).isEqualTo(Duration.ZERO);

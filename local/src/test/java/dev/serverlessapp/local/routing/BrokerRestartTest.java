@@ -3,9 +3,9 @@ package dev.serverlessapp.local.routing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.serverlessapp.local.manifests.ChartModel;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
-import io.fabric8.knative.eventing.v1.TriggerSpecBuilder;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,9 +75,7 @@ class BrokerRestartTest {
     }
 
     private Broker broker() {
-        DeliveryPolicy policy = DeliveryPolicy.of(new TriggerSpecBuilder().withNewDelivery().withRetry(3)
-                .withBackoffPolicy("linear").withBackoffDelay("PT2S").withTimeout("PT5S").endDelivery().build()
-                .getDelivery(), null);
+        DeliveryPolicy policy = DeliveryPolicy.of(new ChartModel.Delivery(3, "linear", "PT2S", "PT5S", null), null);
         Broker.Subscription welcome = new Broker.Subscription("email-worker", e -> "welcome".equals(e.getType()),
                 URI.create("http://127.0.0.1:" + subscriber.port() + "/welcome"), policy, null);
         return new Broker("test", List.of(welcome), dispatcher, new DeadLetters(data.resolve("dead-letters"), dispatcher),

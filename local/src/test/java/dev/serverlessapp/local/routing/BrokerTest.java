@@ -2,6 +2,8 @@ package dev.serverlessapp.local.routing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.serverlessapp.deploy.TriggerFilters;
+import dev.serverlessapp.local.manifests.ChartModel;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import io.fabric8.knative.eventing.v1.TriggerSpecBuilder;
@@ -142,9 +144,9 @@ class BrokerTest {
     }
 
     private static Broker.Subscription subscription(String path, int retry, String delay, String timeout) {
-        var filter = EventFilter.of(path, new TriggerSpecBuilder().addNewFilter().withExact(Map.of("type", path)).endFilter().build());
-        var delivery = new io.fabric8.knative.duck.v1.DeliverySpecBuilder().withRetry(retry).withBackoffPolicy("linear")
-                .withBackoffDelay(delay).withTimeout(timeout).build();
+        var filter = EventFilter.of(path, TriggerFilters.of(new TriggerSpecBuilder().addNewFilter().withExact(Map.of("type", path))
+                .endFilter().build()));
+        var delivery = new ChartModel.Delivery(retry, "linear", delay, timeout, null);
         return new Broker.Subscription(path, filter, URI.create(url("/" + path)), DeliveryPolicy.of(delivery, null), null);
     }
 

@@ -35,12 +35,12 @@ class BrokersTest {
         Map<String, Broker> brokers = Brokers.of(chart, destinations(SERVICES), dispatcher(), deadLetters(), folder);
 
         assertThat(brokers.keySet()).containsExactlyInAnyOrderElementsOf(
-                chart.brokers().stream().map(b -> b.getMetadata().getName()).toList());
+                chart.brokers().stream().map(b -> b.name()).toList());
         int subscriptions = brokers.values().stream().mapToInt(b -> b.subscriptions().size()).sum();
         assertThat(subscriptions).isEqualTo(chart.triggers().size());
-        chart.triggers().forEach(t -> assertThat(brokers.get(t.getSpec().getBroker()).subscriptions())
-                .as(t.getMetadata().getName())
-                .anySatisfy(s -> assertThat(s.trigger()).isEqualTo(t.getMetadata().getName())));
+        chart.triggers().forEach(t -> assertThat(brokers.get(t.broker()).subscriptions())
+                .as(t.name())
+                .anySatisfy(s -> assertThat(s.trigger()).isEqualTo(t.name())));
         assertThat(brokers.values()).flatMap(Broker::subscriptions).extracting(Broker.Subscription::subscriber)
                 .allSatisfy(uri -> assertThat(SERVICES.values()).anySatisfy(base -> assertThat(uri.toString()).startsWith(base)));
     }
@@ -49,7 +49,7 @@ class BrokersTest {
     void aTriggerWhoseSubscriberIsNotRunIsRefusedByName() {
         assertThatThrownBy(() -> Brokers.of(chart, destinations(Map.of()), dispatcher(), deadLetters(), folder))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessageMatching("Trigger (" + String.join("|", chart.triggers().stream().map(t -> t.getMetadata().getName()).toList())
+                .hasMessageMatching("Trigger (" + String.join("|", chart.triggers().stream().map(t -> t.name()).toList())
                         + ") has a subscriber that is not in the chart: .*");
     }
 

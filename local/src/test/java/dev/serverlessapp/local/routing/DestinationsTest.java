@@ -2,8 +2,7 @@ package dev.serverlessapp.local.routing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fabric8.knative.duck.v1.Destination;
-import io.fabric8.knative.duck.v1.KReference;
+import dev.serverlessapp.local.manifests.ChartModel.Destination;
 import java.net.URI;
 import java.util.Map;
 import java.util.Set;
@@ -33,9 +32,7 @@ class DestinationsTest {
 
     @Test
     void aPlainUriIsItself() {
-        Destination uri = new Destination();
-        uri.setUri("http://example.test/hook");
-        assertThat(destinations.resolve(uri)).isEqualTo(URI.create("http://example.test/hook"));
+        assertThat(destinations.resolve(new Destination(null, null, "http://example.test/hook"))).isEqualTo(URI.create("http://example.test/hook"));
     }
 
     @Test
@@ -44,16 +41,10 @@ class DestinationsTest {
         assertThat(destinations.resolve(ref("IntegrationSink", "unknown", null))).isNull();
         assertThat(destinations.resolve(ref("Channel", "email-worker", null))).isNull();
         assertThat(destinations.resolve(null)).isNull();
-        assertThat(destinations.resolve(new Destination())).isNull();
+        assertThat(destinations.resolve(new Destination(null, null, null))).isNull();
     }
 
     private static Destination ref(String kind, String name, String path) {
-        KReference ref = new KReference();
-        ref.setKind(kind);
-        ref.setName(name);
-        Destination destination = new Destination();
-        destination.setRef(ref);
-        destination.setUri(path);
-        return destination;
+        return new Destination(kind, name, path);
     }
 }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.serverlessapp.deploy.EventFilters;
+import dev.serverlessapp.deploy.TriggerFilter;
+import dev.serverlessapp.deploy.TriggerFilters;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import io.fabric8.knative.eventing.v1.SubscriptionsAPIFilterBuilder;
@@ -41,11 +43,11 @@ class EventFilterTest {
     @Test
     void whatTheModelRefusesIsRefusedBeforeAnyEvent() {
         TriggerSpec spec = new TriggerSpecBuilder().withFilters(new SubscriptionsAPIFilterBuilder().withCesql("type = 'x'").build()).build();
-        assertThatThrownBy(() -> EventFilter.of("email-worker", spec))
+        assertThatThrownBy(() -> EventFilter.of("email-worker", TriggerFilters.of(spec)))
                 .isInstanceOf(EventFilters.UnsupportedFilterException.class).hasMessageContaining("email-worker");
     }
 
-    private static TriggerSpec exact(Map<String, String> attributes) {
-        return new TriggerSpecBuilder().withFilters(new SubscriptionsAPIFilterBuilder().withExact(attributes).build()).build();
+    private static TriggerFilter exact(Map<String, String> attributes) {
+        return TriggerFilters.of(new TriggerSpecBuilder().withFilters(new SubscriptionsAPIFilterBuilder().withExact(attributes).build()).build());
     }
 }

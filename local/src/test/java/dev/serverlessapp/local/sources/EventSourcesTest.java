@@ -33,7 +33,7 @@ class EventSourcesTest {
                 "serverless-app-uploads", "http://sqs.local/1/serverless-app-uploads");
 
         List<SqsSource.Settings> sources = EventSources.sqsSources(chart, queues,
-                sink -> URI.create("http://ingress.local/" + sink.getRef().getKind() + "/" + sink.getRef().getName()));
+                sink -> URI.create("http://ingress.local/" + sink.kind() + "/" + sink.name()));
 
         assertThat(sources).hasSize(chart.integrationSources().size());
         assertThat(sources).extracting(SqsSource.Settings::queueUrl).containsExactlyInAnyOrderElementsOf(queues.values());
@@ -42,6 +42,6 @@ class EventSourcesTest {
             assertThat(s.maxMessages()).isBetween(1, 10);
         });
         assertThat(sources).extracting(SqsSource.Settings::maxMessages).contains(
-                chart.integrationSources().getFirst().getSpec().getAws().getSqs().getMaxMessagesPerPoll());
+                chart.integrationSources().getFirst().maxMessagesPerPoll());
     }
 }
