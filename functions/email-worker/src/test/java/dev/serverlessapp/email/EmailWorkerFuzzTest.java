@@ -7,12 +7,15 @@ import dev.serverlessapp.backends.LocalBackends;
 import dev.serverlessapp.backends.SmtpCatcher;
 import dev.serverlessapp.testing.fuzz.EventFuzz;
 import dev.serverlessapp.testing.fuzz.Hostile;
+import dev.serverlessapp.testing.fuzz.ServerErrors;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -47,6 +50,15 @@ class EmailWorkerFuzzTest {
 
     @LocalServerPort
     int port;
+
+    @LocalManagementPort
+    int managementPort;
+
+    /** Whatever the case sent, the function itself counted no 5xx either (guards user-api, seed 20261205). */
+    @AfterEach
+    void noServerErrorCounted() {
+        assertThat(ServerErrors.counted(managementPort)).as("requests the function counted as 5xx").isZero();
+    }
 
     final DynamoDbClient dynamo = BACKENDS.clients().dynamo();
 

@@ -2,12 +2,13 @@ package dev.serverlessapp.files;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.serverlessapp.contract.Events;
-import dev.serverlessapp.support.table.AppTable;
 import dev.serverlessapp.backends.Backends;
 import dev.serverlessapp.backends.LocalBackends;
+import dev.serverlessapp.contract.Events;
+import dev.serverlessapp.support.table.AppTable;
 import dev.serverlessapp.testing.fuzz.EventFuzz;
 import dev.serverlessapp.testing.fuzz.Hostile;
+import dev.serverlessapp.testing.fuzz.ServerErrors;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -15,9 +16,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -56,6 +59,15 @@ class FileProcessorFuzzTest {
 
     @LocalServerPort
     int port;
+
+    @LocalManagementPort
+    int managementPort;
+
+    /** Whatever the case sent, the function itself counted no 5xx either (guards user-api, seed 20261205). */
+    @AfterEach
+    void noServerErrorCounted() {
+        assertThat(ServerErrors.counted(managementPort)).as("requests the function counted as 5xx").isZero();
+    }
 
     final DynamoDbClient dynamo = BACKENDS.clients().dynamo();
     final S3Client s3 = BACKENDS.clients().s3();

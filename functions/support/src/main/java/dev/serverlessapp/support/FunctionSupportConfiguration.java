@@ -5,6 +5,7 @@ import dev.serverlessapp.support.claim.Claims;
 import dev.serverlessapp.support.deadline.RequestDeadline;
 import dev.serverlessapp.support.idempotency.IdempotencyProperties;
 import dev.serverlessapp.support.idempotency.IdempotencyStore;
+import dev.serverlessapp.support.problem.AnsweredByNetty;
 import dev.serverlessapp.support.problem.BlankAcceptElements;
 import dev.serverlessapp.support.problem.ProblemExceptionHandler;
 import dev.serverlessapp.support.problem.ServerConnections;
@@ -58,6 +59,12 @@ public class FunctionSupportConfiguration {
     @Bean
     WebFilter blankAcceptElements() {
         return new BlankAcceptElements();
+    }
+
+    /** On both ports, like the filter above. */
+    @Bean
+    WebFilter answeredByNetty() {
+        return new AnsweredByNetty();
     }
 
     @Bean

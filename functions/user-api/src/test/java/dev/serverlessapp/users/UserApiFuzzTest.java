@@ -8,6 +8,7 @@ import dev.serverlessapp.testing.fuzz.Fuzz;
 import dev.serverlessapp.testing.fuzz.Hostile;
 import dev.serverlessapp.testing.fuzz.KeptAliveFuzz;
 import dev.serverlessapp.testing.fuzz.RawHttp;
+import dev.serverlessapp.testing.fuzz.ServerErrors;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -21,9 +22,11 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -61,6 +64,15 @@ class UserApiFuzzTest {
 
     @LocalServerPort
     int port;
+
+    @LocalManagementPort
+    int managementPort;
+
+    /** Whatever the case sent, the function itself counted no 5xx either (guards user-api, seed 20261205). */
+    @AfterEach
+    void noServerErrorCounted() {
+        assertThat(ServerErrors.counted(managementPort)).as("requests the function counted as 5xx").isZero();
+    }
 
     @Autowired
     JsonMapper json;

@@ -8,6 +8,7 @@ import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.util.AttributeKey;
 import java.nio.charset.StandardCharsets;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
@@ -25,6 +26,8 @@ import tools.jackson.databind.json.JsonMapper;
 public final class NettyRefusalProblems extends ChannelOutboundHandlerAdapter {
 
     static final String NAME = "serverlessapp.refusalProblems";
+    /** The status of the refusal this handler last sent on the connection, for {@link AnsweredByNetty}. */
+    static final AttributeKey<Integer> REFUSED = AttributeKey.valueOf("serverlessapp.refusedStatus");
 
     private final JsonMapper json;
 
@@ -42,6 +45,7 @@ public final class NettyRefusalProblems extends ChannelOutboundHandlerAdapter {
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
         if (msg instanceof FullHttpResponse response && isBare(response)) {
+            ctx.channel().attr(REFUSED).set(response.status().code());
             FullHttpResponse problem = withProblem(response);
             response.release();
             ctx.write(problem, promise);
