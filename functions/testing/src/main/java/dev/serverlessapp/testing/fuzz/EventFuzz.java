@@ -111,17 +111,22 @@ public final class EventFuzz {
         Fuzz.run(suite, small, large, (random, index) -> {
             Request request = request(random, template);
             Object before = effects.get();
-            HttpResponse<String> response = send(client, port, request);
-            statuses.merge(response.statusCode(), 1, Integer::sum);
+            // Every twentieth event goes whole in a first chunk and is then cut by a chunk that does not decode.
+            RawHttp.Response response = index % 20 == 19 ? RawHttp.exchange(port, cutShort(request), TIMEOUT)
+                    : raw(send(client, port, request));
+            statuses.merge(response.status(), 1, Integer::sum);
             if (Boolean.getBoolean("fuzz.verbose")) {
-                System.out.println("FUZZ case " + index + ": " + response.statusCode() + " " + abbreviate(response.body(), 200));
+                System.out.println("FUZZ case " + index + ": " + response.status() + " " + abbreviate(response.body(), 200));
             }
             try {
-                ProblemOracle.check(response);
-                if (response.statusCode() >= 400) {
+                ProblemOracle.check(response.status(), response.contentType(), response.body());
+                if (index % 20 == 19 && response.status() < 400) {
+                    throw new AssertionError("a body cut by a chunk that does not decode was accepted: " + response.status());
+                }
+                if (response.status() >= 400) {
                     Object after = effects.get();
                     if (!Objects.equals(before, after)) {
-                        throw new AssertionError("refused with " + response.statusCode() + " but changed the backends: "
+                        throw new AssertionError("refused with " + response.status() + " but changed the backends: "
                                 + before + " -> " + after);
                     }
                 }
@@ -132,6 +137,28 @@ public final class EventFuzz {
         Tally tally = new Tally(suite, statuses, Duration.between(start, Instant.now()));
         System.out.println("FUZZ " + tally);
         return tally;
+    }
+
+    /**
+     * The request with its body whole in a first chunk, then a chunk whose size is not hex: Netty refuses it
+     * with 400 after the route has started, and nothing of it may take effect.
+     */
+    static byte[] cutShort(Request request) {
+        List<String> headers = new ArrayList<>(List.of("Host: localhost", "Transfer-Encoding: chunked", "Connection: close"));
+        for (int i = 0; i < request.headers().size(); i += 2) {
+            headers.add(request.headers().get(i) + ": " + request.headers().get(i + 1));
+        }
+        byte[] size = (Integer.toHexString(request.body().length) + "\r\n").getBytes(StandardCharsets.ISO_8859_1);
+        byte[] cut = "\r\nZZ\r\n".getBytes(StandardCharsets.ISO_8859_1);
+        byte[] body = new byte[size.length + request.body().length + cut.length];
+        System.arraycopy(size, 0, body, 0, size.length);
+        System.arraycopy(request.body(), 0, body, size.length, request.body().length);
+        System.arraycopy(cut, 0, body, size.length + request.body().length, cut.length);
+        return RawHttp.request("POST", "/", headers, body);
+    }
+
+    private static RawHttp.Response raw(HttpResponse<String> response) {
+        return new RawHttp.Response(response.statusCode(), response.headers().map(), response.body());
     }
 
     /** How many items the table holds: part of what a refused event must leave as it was. */
