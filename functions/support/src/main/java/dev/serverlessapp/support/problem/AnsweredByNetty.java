@@ -53,7 +53,7 @@ public final class AnsweredByNetty implements WebFilter, Ordered {
         return HttpStatusCode.valueOf(refused == null ? 400 : refused);
     }
 
-    static boolean answered(ServerWebExchange exchange) {
+    private static boolean answered(ServerWebExchange exchange) {
         return ServerHttpResponseDecorator.getNativeResponse(exchange.getResponse()) instanceof HttpServerResponse netty
                 && netty.hasSentHeaders();
     }
