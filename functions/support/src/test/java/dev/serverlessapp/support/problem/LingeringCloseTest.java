@@ -3,6 +3,7 @@ package dev.serverlessapp.support.problem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.serverlessapp.reactive.LingeringClose;
+import dev.serverlessapp.support.cloudevents.CloudEventHttp;
 import dev.serverlessapp.support.cloudevents.EchoFunctionApp;
 import dev.serverlessapp.testing.fuzz.ProblemOracle;
 import java.io.IOException;
@@ -80,6 +81,26 @@ class LingeringCloseTest {
         }
     }
 
+    // before: the 413 kept the connection, and Reactor Netty read and dropped the rest of the body, however
+    // long it was: a client could keep a function reading for ever
+    @Test
+    void aBodyOverTheLimitIsRefusedAndTheRestOfItIsNotReadToItsEnd() throws Exception {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            socket.setSoTimeout((int) TIMEOUT.toMillis());
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST / HTTP/1.1\r\nHost: x\r\nce-specversion: 1.0\r\nce-id: big\r\nce-source: /test\r\n"
+                    + "ce-type: test\r\nContent-Type: application/octet-stream\r\nContent-Length: 1073741824\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            out.write(new byte[CloudEventHttp.MAX_EVENT_BYTES + 64 * 1024]);
+            out.flush();
+            // The refusal, then the server's half-close, though a gigabyte was announced.
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertThat(answer).startsWith("HTTP/1.1 413 ").containsIgnoringCase("connection: close")
+                    .contains("\"status\":413");
+            assertThat(cutOffWhileStillSending(out)).as("cut off within " + TIMEOUT).isTrue();
+        }
+    }
+
     @Test
     void aClientThatNeitherStopsNorClosesIsCutOffOnceTheLingerEnds() throws Exception {
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
@@ -87,20 +108,25 @@ class LingeringCloseTest {
             OutputStream out = socket.getOutputStream();
             out.write("GET / HTTP/1.1\r\nHost: x\r\nBad Name: y\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
             assertThat(new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1)).startsWith("HTTP/1.1 400 ");
-            // The server reads and drops what still comes until the linger ends, then closes for good, and
-            // the client's next writes meet a reset.
-            long deadline = System.nanoTime() + TIMEOUT.toNanos();
-            boolean cutOff = false;
-            while (!cutOff && System.nanoTime() < deadline) {
-                try {
-                    out.write(new byte[1024]);
-                    out.flush();
-                    Thread.sleep(100);
-                } catch (IOException reset) {
-                    cutOff = true;
-                }
-            }
-            assertThat(cutOff).as("cut off within " + TIMEOUT).isTrue();
+            assertThat(cutOffWhileStillSending(out)).as("cut off within " + TIMEOUT).isTrue();
         }
+    }
+
+    /**
+     * Whether the server, which reads and drops what still comes until the linger ends and then closes for
+     * good, cuts off a client that goes on sending: its writes meet a reset.
+     */
+    private static boolean cutOffWhileStillSending(OutputStream out) throws InterruptedException {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                out.write(new byte[1024]);
+                out.flush();
+                Thread.sleep(100);
+            } catch (IOException reset) {
+                return true;
+            }
+        }
+        return false;
     }
 }
