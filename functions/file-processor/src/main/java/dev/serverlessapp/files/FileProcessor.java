@@ -37,14 +37,16 @@ class FileProcessor implements CloudEventFunction {
 
     private static final Logger log = LoggerFactory.getLogger(FileProcessor.class);
 
+    private final String bucket;
     private final ObjectStore store;
     private final ProcessedFiles processed;
     private final Thumbnailer thumbnailer;
     private final long imageMaxBytes;
     private final JsonMapper json;
 
-    FileProcessor(ObjectStore store, ProcessedFiles processed, Thumbnailer thumbnailer, long imageMaxBytes,
+    FileProcessor(String bucket, ObjectStore store, ProcessedFiles processed, Thumbnailer thumbnailer, long imageMaxBytes,
             JsonMapper json) {
+        this.bucket = bucket;
         this.store = store;
         this.processed = processed;
         this.thumbnailer = thumbnailer;
@@ -59,7 +61,7 @@ class FileProcessor implements CloudEventFunction {
 
     @Override
     public Mono<CloudEvent> apply(CloudEvent event) {
-        return Mono.fromCallable(() -> Uploads.from(event))
+        return Mono.fromCallable(() -> Uploads.from(event, bucket))
                 .flatMapMany(Flux::fromIterable)
                 .concatMap(this::processOnce)
                 .collectList()

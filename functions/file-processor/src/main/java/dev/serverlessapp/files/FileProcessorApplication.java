@@ -36,8 +36,8 @@ public class FileProcessorApplication {
     @Bean
     FileProcessor fileProcessor(S3AsyncClient s3, Claims claims, Thumbnailer thumbnailer,
             FileProcessorProperties properties, IdempotencyProperties settings, Clock clock, JsonMapper json) {
-        return new FileProcessor(new ObjectStore(s3), new ProcessedFiles(claims, settings.lease(), clock), thumbnailer,
-                properties.imageMaxBytes().toBytes(), json);
+        return new FileProcessor(properties.bucket(), new ObjectStore(s3), new ProcessedFiles(claims, settings.lease(), clock),
+                thumbnailer, properties.imageMaxBytes().toBytes(), json);
     }
 
     @Bean

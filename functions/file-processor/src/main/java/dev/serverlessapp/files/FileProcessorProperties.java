@@ -6,6 +6,9 @@ import org.springframework.util.unit.DataSize;
 /**
  * How uploads are processed (application.yaml binds the environment variables named here, with their defaults).
  *
+ * @param bucket           the bucket whose uploads are processed ({@code S3_BUCKET}): a notification names its
+ *                         bucket, and one that names another is refused, so an event's sender cannot point the
+ *                         function at a bucket of its choosing
  * @param thumbnailMaxSize the longest side of a thumbnail, in pixels ({@code THUMBNAIL_MAX_SIZE})
  * @param imageMaxBytes    images larger than this are copied, not decoded: the compressed bytes are
  *                         held in memory while decoding ({@code IMAGE_MAX_BYTES})
@@ -16,12 +19,16 @@ import org.springframework.util.unit.DataSize;
  */
 @ConfigurationProperties("app.files")
 public record FileProcessorProperties(
+        String bucket,
         int thumbnailMaxSize,
         DataSize imageMaxBytes,
         long imageMaxPixels,
         int imageThreads) {
 
     public FileProcessorProperties {
+        if (bucket == null || bucket.isBlank()) {
+            throw new IllegalArgumentException("Set S3_BUCKET: the bucket whose uploads file-processor processes");
+        }
         if (thumbnailMaxSize < 1 || imageThreads < 1 || imageMaxPixels < 1) {
             throw new IllegalArgumentException("THUMBNAIL_MAX_SIZE, IMAGE_MAX_PIXELS and IMAGE_THREADS must be positive");
         }

@@ -35,18 +35,21 @@ final class Uploads {
     private Uploads() {
     }
 
-    /** The uploads to process, without the ones to ignore; a malformed event is a {@link PermanentFailure}. */
-    static List<Upload> from(CloudEvent event) {
+    /**
+     * The uploads in {@code bucket} to process, without the ones to ignore; a malformed event, or one that names
+     * another bucket, is a {@link PermanentFailure}.
+     */
+    static List<Upload> from(CloudEvent event, String bucket) {
         if (!Events.SQS.equals(event.getType())) {
             throw invalid("Expected an event of type " + Events.SQS + ", got " + event.getType(), null);
         }
         if (event.getData() == null) {
             throw invalid("The event has no data: expected an S3 event notification", null);
         }
-        return from(event.getData().toBytes());
+        return from(event.getData().toBytes(), bucket);
     }
 
-    static List<Upload> from(byte[] body) {
+    static List<Upload> from(byte[] body, String bucket) {
         S3EventNotification notification = parse(body);
         if (notification.getRecords() == null) {
             if (isTestEvent(body)) {
@@ -58,7 +61,7 @@ final class Uploads {
         }
         List<Upload> uploads = new ArrayList<>();
         for (S3EventNotificationRecord record : notification.getRecords()) {
-            Upload upload = toUpload(record);
+            Upload upload = toUpload(record, bucket);
             if (upload != null && isToProcess(upload)) {
                 uploads.add(upload);
             }
@@ -82,7 +85,7 @@ final class Uploads {
         return true;
     }
 
-    private static Upload toUpload(S3EventNotificationRecord record) {
+    private static Upload toUpload(S3EventNotificationRecord record, String ownBucket) {
         if (record == null || record.getEventName() == null || !record.getEventName().startsWith("ObjectCreated:")) {
             // The queue should only get ObjectCreated; anything else is a configuration slip, not poison.
             log.warn("Ignored a record that is not ObjectCreated: {}", record == null ? null : record.getEventName());
@@ -98,6 +101,11 @@ final class Uploads {
         }
         String key = decodeKey(object);
         checkNamesS3Allows(bucket, key);
+        if (!bucket.equals(ownBucket)) {
+            // The event says which bucket to read and write: only the configured one may be.
+            throw invalid("The upload is in bucket \"" + bucket + "\"; file-processor processes the uploads of its own "
+                    + "bucket (S3_BUCKET) only", null);
+        }
         checkFitsTheTableKey("eTag", object.getETag());
         if (object.getVersionId() != null) {
             checkFitsTheTableKey("versionId", object.getVersionId());

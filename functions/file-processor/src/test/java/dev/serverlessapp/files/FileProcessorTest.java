@@ -80,6 +80,7 @@ class FileProcessorTest {
         BACKENDS.clients().createTable(AppTable.createTableRequest(TABLE));
         BACKENDS.clients().createBucket(BUCKET);
         registry.add("app.table.name", () -> TABLE);
+        registry.add("app.files.bucket", () -> BUCKET);
         // Small enough that a test can upload an image above it.
         registry.add("app.files.image-max-bytes", () -> "1MB");
     }
@@ -424,6 +425,28 @@ class FileProcessorTest {
 
         assertThat(read("processed/" + key)).isEqualTo("mark".getBytes(StandardCharsets.UTF_8));
         assertThat(versionsRecorded(key)).containsExactly("VERSION#" + upload.eTag());
+    }
+
+    /**
+     * The bucket is the notification's word, and whoever can post to the broker can write one: an upload in
+     * another bucket, which the function's credentials could read and write, is refused, not processed there.
+     */
+    @Test
+    void uploadInAnotherBucketIsDeadLetteredAndThatBucketIsNotTouched() {
+        String other = "other-" + UUID.randomUUID();
+        BACKENDS.clients().createBucket(other);
+        String key = dir + "elsewhere.txt";
+        String eTag = s3.putObject(put -> put.bucket(other).key(key).contentType("text/plain"), RequestBody.fromString("theirs"))
+                .eTag().replace("\"", "");
+
+        postBinary(http, id(), notification(new S3Notifications.Created(other, key, 6, eTag)))
+                .expectStatus().isBadRequest()
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody().jsonPath("$.detail").value(detail -> assertThat((String) detail).contains("S3_BUCKET"));
+
+        assertThat(s3.listObjectsV2(list -> list.bucket(other)).contents()).extracting(S3Object::key).containsExactly(key);
+        assertThat(dynamo.query(query -> query.tableName(TABLE).keyConditionExpression("pk = :file")
+                .expressionAttributeValues(Map.of(":file", AttributeValue.fromS("FILE#" + other + "/" + key)))).items()).isEmpty();
     }
 
     /** S3 keys are at most 1024 bytes; a longer one is a bad notification, which no retry mends. */

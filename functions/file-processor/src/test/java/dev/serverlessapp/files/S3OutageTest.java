@@ -57,6 +57,7 @@ class S3OutageTest {
         LocalBackends.shared().clients().createTable(AppTable.createTableRequest(TABLE));
         registry.add("aws.endpoints.s3", () -> s3Proxy.endpoint().toString());
         registry.add("app.table.name", () -> TABLE);
+        registry.add("app.files.bucket", () -> BUCKET);
     }
 
     @AfterAll

@@ -133,6 +133,7 @@ class StreamingMemoryIT {
                 "AWS_ENDPOINT_URL_DYNAMODB", LocalBackends.shared().dynamoDbEndpoint().toString(),
                 "AWS_S3_FORCE_PATH_STYLE", "true",
                 "DYNAMODB_TABLE", TABLE,
+                "S3_BUCKET", BUCKET,
                 // The memory bound, not the time: one answer for the whole copy, however slow the machine.
                 "REQUEST_DEADLINE", "PT10M"));
         function = builder.start();

@@ -14,7 +14,7 @@ import org.springframework.util.unit.DataSize;
 /** Thumbnail sizing and the caps that keep a huge image from exhausting the heap. */
 class ThumbnailerTest {
 
-    final Thumbnailer thumbnailer = new Thumbnailer(new FileProcessorProperties(256, DataSize.ofMegabytes(16), 4_000_000, 1));
+    final Thumbnailer thumbnailer = new Thumbnailer(new FileProcessorProperties("uploads", 256, DataSize.ofMegabytes(16), 4_000_000, 1));
 
     @AfterEach
     void stop() {

@@ -18,14 +18,14 @@ class UploadsTest {
 
     @Test
     void keysAreUrlDecodedWithPlusForSpace() {
-        List<Upload> uploads = Uploads.from(fixture("object-created.json"));
+        List<Upload> uploads = Uploads.from(fixture("object-created.json"), "uploads");
 
         assertThat(uploads.getFirst().key()).isEqualTo("holiday photos/café + bar.png");
     }
 
     @Test
     void everyRecordOfTheMessageIsReadButOutputsAreIgnored() {
-        List<Upload> uploads = Uploads.from(fixture("object-created.json"));
+        List<Upload> uploads = Uploads.from(fixture("object-created.json"), "uploads");
 
         // The second record is under processed/: processing it would trigger the processor forever.
         assertThat(uploads).extracting(Upload::key).containsExactly("holiday photos/café + bar.png", "notes.txt");
@@ -33,7 +33,7 @@ class UploadsTest {
 
     @Test
     void versionIsTheVersionIdOrTheEtagWhenUnversioned() {
-        List<Upload> uploads = Uploads.from(fixture("object-created.json"));
+        List<Upload> uploads = Uploads.from(fixture("object-created.json"), "uploads");
 
         assertThat(uploads.get(0).version()).isEqualTo("096fKKXTRTtl3on89fVO.nfljtsv6qko");
         assertThat(uploads.get(0).isVersioned()).isTrue();
@@ -56,6 +56,12 @@ class UploadsTest {
         assertThat(versioned.asStored(null, "\"etag-2\"")).isEmpty();
         assertThat(unversioned.asStored(null, "\"etag-1\"")).contains(unversioned);
         assertThat(unversioned.asStored("v7", "\"etag-2\"")).isEmpty();
+    }
+
+    @Test
+    void anUploadInAnotherBucketIsPermanentFailure() {
+        assertThatThrownBy(() -> Uploads.from(fixture("object-created.json"), "serverless-app-files"))
+                .isInstanceOf(PermanentFailure.class).hasMessageContaining("\"uploads\"").hasMessageContaining("S3_BUCKET");
     }
 
     @Test
@@ -86,7 +92,7 @@ class UploadsTest {
 
     @Test
     void testEventIsAcknowledgedWithNothingToProcess() {
-        assertThat(Uploads.from(fixture("s3-test-event.json"))).isEmpty();
+        assertThat(Uploads.from(fixture("s3-test-event.json"), "uploads")).isEmpty();
     }
 
     @Test
@@ -104,19 +110,19 @@ class UploadsTest {
         String removed = """
                 {"Records":[{"eventName":"ObjectRemoved:Delete","s3":{"bucket":{"name":"b"},"object":{"key":"a.txt"}}}]}""";
 
-        assertThat(Uploads.from(removed.getBytes(StandardCharsets.UTF_8))).isEmpty();
+        assertThat(Uploads.from(removed.getBytes(StandardCharsets.UTF_8), "b")).isEmpty();
     }
 
     @Test
     void bodyThatIsNotJsonIsPermanentFailure() {
-        assertThatThrownBy(() -> Uploads.from("hello".getBytes(StandardCharsets.UTF_8)))
+        assertThatThrownBy(() -> Uploads.from("hello".getBytes(StandardCharsets.UTF_8), "uploads"))
                 .isInstanceOf(PermanentFailure.class)
                 .hasMessageContaining("not an S3 event notification");
     }
 
     @Test
     void jsonWithoutRecordsIsPermanentFailure() {
-        assertThatThrownBy(() -> Uploads.from("{\"type\":\"welcome\"}".getBytes(StandardCharsets.UTF_8)))
+        assertThatThrownBy(() -> Uploads.from("{\"type\":\"welcome\"}".getBytes(StandardCharsets.UTF_8), "uploads"))
                 .isInstanceOf(PermanentFailure.class)
                 .hasMessageContaining("no Records");
     }
@@ -126,7 +132,7 @@ class UploadsTest {
         String noBucket = """
                 {"Records":[{"eventName":"ObjectCreated:Put","s3":{"object":{"key":"a.txt","eTag":"e"}}}]}""";
 
-        assertThatThrownBy(() -> Uploads.from(noBucket.getBytes(StandardCharsets.UTF_8)))
+        assertThatThrownBy(() -> Uploads.from(noBucket.getBytes(StandardCharsets.UTF_8), "uploads"))
                 .isInstanceOf(PermanentFailure.class);
     }
 
@@ -136,7 +142,7 @@ class UploadsTest {
                 .withType("dev.knative.sources.ping").withData("application/json", fixture("object-created.json"))
                 .build();
 
-        assertThatThrownBy(() -> Uploads.from(ping)).isInstanceOf(PermanentFailure.class)
+        assertThatThrownBy(() -> Uploads.from(ping, "uploads")).isInstanceOf(PermanentFailure.class)
                 .hasMessageContaining("dev.knative.eventing.aws-sqs");
     }
 

@@ -116,7 +116,7 @@ public final class Workloads {
         }
 
         public Map<String, String> environment(Fixtures fixtures) {
-            return Map.of();
+            return Map.of("S3_BUCKET", fixtures.bucket());
         }
 
         public HttpRequest request(URI base, Fixtures fixtures, String run, int n) {

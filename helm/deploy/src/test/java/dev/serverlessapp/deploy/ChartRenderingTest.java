@@ -149,7 +149,9 @@ class ChartRenderingTest {
         assertThat(env.get("email-worker")).containsOnlyKeys(union(common,
                 "MAIL_TRANSPORT", "MAIL_FROM", "SMTP_HOST", "SMTP_PORT", "SMTP_STARTTLS"))
                 .containsEntry("SMTP_HOST", "mailpit.mail").containsEntry("SMTP_PORT", "1025");
-        assertThat(env.get("file-processor")).containsOnlyKeys(union(common, "THUMBNAIL_MAX_SIZE"));
+        assertThat(env.get("file-processor")).containsOnlyKeys(union(common, "S3_BUCKET", "THUMBNAIL_MAX_SIZE"))
+                // The bucket whose notifications reach it is the one the reports go to: the chart's one bucket.
+                .containsEntry("S3_BUCKET", env.get("scheduled-tasks").get("S3_BUCKET"));
         assertThat(env.get("scheduled-tasks")).containsOnlyKeys(union(common,
                 "S3_BUCKET", "EMAIL_QUEUE_URL", "WELCOME_GRACE", "REPORT_CATCHUP_HOURS"));
 
