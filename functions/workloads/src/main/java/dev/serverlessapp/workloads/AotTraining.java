@@ -1,6 +1,5 @@
 package dev.serverlessapp.workloads;
 
-import dev.serverlessapp.backends.Ports;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.file.Files;
@@ -61,7 +60,7 @@ public final class AotTraining {
         String run = "training-" + System.currentTimeMillis();
 
         int exit;
-        try (FunctionLaunch launch = FunctionLaunch.start(command, layout, env, Ports.free(), log)) {
+        try (FunctionLaunch launch = FunctionLaunch.startOnOwnPorts(command, layout, env, log)) {
             URI base = launch.base();
             double firstAnswer = launch.awaitFirstAnswer(workload.request(base, fixtures, run, 0));
             if (workload.probed()) {

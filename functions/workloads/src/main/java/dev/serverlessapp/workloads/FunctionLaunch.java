@@ -51,20 +51,68 @@ public final class FunctionLaunch implements AutoCloseable {
     /** Runs {@code command} in {@code directory}, serving on {@code port}; its output goes to {@code log}. */
     public static FunctionLaunch start(List<String> command, Path directory, Map<String, String> environment,
             int port, Path log) {
-        ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile())
-                .redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().putAll(environment);
+        ProcessBuilder builder = builder(command, directory, environment, log);
         builder.environment().put("PORT", Integer.toString(port));
         // The functions serve the actuator on a port of its own, which must not clash either (unless the
         // caller places it, as the benchmark's variants without a management server do).
         int managementPort = Ports.free();
         builder.environment().putIfAbsent("MANAGEMENT_PORT", Integer.toString(managementPort));
-        try {
-            long launchedAt = System.nanoTime();
-            return new FunctionLaunch(builder.start(), launchedAt, port, managementPort, log);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Could not start " + command, e);
+        long launchedAt = System.nanoTime();
+        return new FunctionLaunch(launch(builder), launchedAt, port, managementPort, log);
+    }
+
+    /**
+     * Runs a function of this project on ports it picks itself (port 0) and names in a port file
+     * (function-support's {@code PortFile}), as the local runtime does: a port picked for it beforehand can be
+     * taken by another process before the function binds it. Returns once it listens on both ports.
+     */
+    public static FunctionLaunch startOnOwnPorts(List<String> command, Path directory, Map<String, String> environment,
+            Path log) throws IOException, InterruptedException {
+        Path ports = Files.createTempDirectory("function-ports-");
+        for (Path gone : List.of(ports, ports.resolve("app.port"), ports.resolve("app-management.port"))) {
+            gone.toFile().deleteOnExit(); // in reverse: the files, then their folder
         }
+        ProcessBuilder builder = builder(command, directory, environment, log);
+        builder.environment().putAll(Map.of("PORT", "0", "MANAGEMENT_PORT", "0",
+                "PORTFILE", ports.resolve("app.port").toString()));
+        long launchedAt = System.nanoTime();
+        Process process = launch(builder);
+        long deadline = launchedAt + START_TIMEOUT.toNanos();
+        int port = awaitPort(ports.resolve("app.port"), process, deadline, log);
+        // Spring Boot's port file writer names the management server's file after the main one.
+        int managementPort = awaitPort(ports.resolve("app-management.port"), process, deadline, log);
+        return new FunctionLaunch(process, launchedAt, port, managementPort, log);
+    }
+
+    private static ProcessBuilder builder(List<String> command, Path directory, Map<String, String> environment,
+            Path log) {
+        ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile())
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().putAll(environment);
+        return builder;
+    }
+
+    private static Process launch(ProcessBuilder builder) {
+        try {
+            return builder.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not start " + builder.command(), e);
+        }
+    }
+
+    private static int awaitPort(Path file, Process process, long deadline, Path log) throws IOException, InterruptedException {
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("The process exited with " + process.exitValue() + "; see " + log);
+            }
+            String written = Files.exists(file) ? Files.readString(file).strip() : "";
+            if (written.matches("\\d{1,5}")) {
+                return Integer.parseInt(written);
+            }
+            Thread.sleep(5);
+        }
+        process.destroyForcibly();
+        throw new IllegalStateException("No port written to " + file + " within " + START_TIMEOUT + "; see " + log);
     }
 
     /** Where the function serves its requests. */
