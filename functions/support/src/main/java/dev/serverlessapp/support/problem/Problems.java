@@ -39,7 +39,7 @@ public final class Problems {
     /**
      * The headers an error's answer carries: those it asks for, such as {@code Allow} with a 405, and
      * {@code Retry-After} on every 503 and on a 409 in progress, so that each says when to come back, and
-     * {@code Connection: close} on a 413.
+     * {@code Connection: close} on a 413 and a 408.
      */
     public static HttpHeaders headersOf(Throwable error, ProblemDetail problem) {
         HttpHeaders headers = new HttpHeaders();
@@ -51,9 +51,11 @@ public final class Problems {
         } else if (problem.getStatus() == HttpStatus.SERVICE_UNAVAILABLE.value()) {
             headers.set(HttpHeaders.RETRY_AFTER, RetryLater.seconds(RetryLater.BACKEND_DOWN));
         }
-        if (problem.getStatus() == HttpStatus.CONTENT_TOO_LARGE.value()) {
-            // Else Reactor Netty keeps the connection and reads the rest of the refused body to its end, however
-            // long the client makes it; closed, the server reads for LingeringClose's few seconds at most.
+        if (problem.getStatus() == HttpStatus.CONTENT_TOO_LARGE.value()
+                || problem.getStatus() == HttpStatus.REQUEST_TIMEOUT.value()) {
+            // The body was not read to its end. Else Reactor Netty keeps the connection and reads the rest of it,
+            // however long the client makes it (413) or waits for it for ever (408); closed, the server reads for
+            // LingeringClose's few seconds at most.
             headers.set(HttpHeaders.CONNECTION, "close");
         }
         return headers;
