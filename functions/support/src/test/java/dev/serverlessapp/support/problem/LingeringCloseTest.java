@@ -6,6 +6,7 @@ import dev.serverlessapp.reactive.LingeringClose;
 import dev.serverlessapp.support.cloudevents.CloudEventHttp;
 import dev.serverlessapp.support.cloudevents.EchoFunctionApp;
 import dev.serverlessapp.testing.fuzz.ProblemOracle;
+import dev.serverlessapp.testing.fuzz.RawHttp;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -16,6 +17,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
@@ -98,6 +100,43 @@ class LingeringCloseTest {
             assertThat(answer).startsWith("HTTP/1.1 413 ").containsIgnoringCase("connection: close")
                     .contains("\"status\":413");
             assertThat(cutOffWhileStillSending(out)).as("cut off within " + TIMEOUT).isTrue();
+        }
+    }
+
+    // before: a request answered at once (404 here) kept its connection while Reactor Netty read the body the
+    // client declared, a gigabyte (measured at 1.4 GB/s for as long as the client sent)
+    @Test
+    void aBodyGoingOnAfterItsAnswerIsReadOnlyUpToTheLimit() throws Exception {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            socket.setSoTimeout((int) TIMEOUT.toMillis());
+            OutputStream out = socket.getOutputStream();
+            out.write("POST /nowhere HTTP/1.1\r\nHost: x\r\nContent-Length: 1073741824\r\n\r\n"
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            Thread writer = Thread.ofVirtual().start(() -> {
+                try {
+                    for (int sent = 0; sent < 16; sent++) {
+                        out.write(new byte[1024 * 1024]);
+                    }
+                } catch (IOException cutOff) {
+                    // the server closed, as it should
+                }
+            });
+            // The answer, then the server's half-close once a megabyte more has come.
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertThat(answer).startsWith("HTTP/1.1 404 ");
+            writer.join(TIMEOUT);
+        }
+    }
+
+    @Test
+    void aBodyOfOrdinarySizeAnsweredAtOnceKeepsItsConnection() throws Exception {
+        try (RawHttp.KeptAlive connection = RawHttp.KeptAlive.open(port, TIMEOUT)) {
+            byte[] body = new byte[200 * 1024];
+            connection.write(List.of(RawHttp.request("POST", "/nowhere", List.of("Host: x",
+                    "Content-Length: " + body.length), body)));
+            assertThat(connection.read(false).status()).isEqualTo(404);
+            connection.write(List.of("GET /readyz HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1)));
+            assertThat(connection.read(false).status()).isEqualTo(200);
         }
     }
 
