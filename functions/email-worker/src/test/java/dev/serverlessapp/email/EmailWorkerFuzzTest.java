@@ -38,6 +38,7 @@ class EmailWorkerFuzzTest {
     static void backends(DynamicPropertyRegistry registry) {
         BACKENDS.springProperties(Backends.Service.DYNAMODB).forEach((name, value) -> registry.add(name, () -> value));
         registry.add("app.table.name", () -> TABLE);
+        EventFuzz.SHORT_TIMEOUTS.forEach((name, value) -> registry.add(name, () -> value));
         registry.add("mail.transport", () -> "smtp");
         registry.add("mail.smtp.host", SMTP::host);
         registry.add("mail.smtp.port", SMTP::port);

@@ -55,6 +55,7 @@ class FileProcessorFuzzTest {
         BACKENDS.springProperties(Backends.Service.DYNAMODB, Backends.Service.S3)
                 .forEach((name, value) -> registry.add(name, () -> value));
         registry.add("app.table.name", () -> TABLE);
+        EventFuzz.SHORT_TIMEOUTS.forEach((name, value) -> registry.add(name, () -> value));
         registry.add("app.files.bucket", () -> BUCKET);
     }
 

@@ -50,6 +50,7 @@ class ScheduledTasksFuzzTest {
         clients.createBucket(BUCKET);
         queueUrl = clients.createQueue("email-fuzz-" + UUID.randomUUID());
         registry.add("app.table.name", () -> TABLE);
+        EventFuzz.SHORT_TIMEOUTS.forEach((name, value) -> registry.add(name, () -> value));
         registry.add("reports.bucket", () -> BUCKET);
         registry.add("reports.catchup-hours", () -> 2);
         registry.add("welcomes.email-queue-url", () -> queueUrl);

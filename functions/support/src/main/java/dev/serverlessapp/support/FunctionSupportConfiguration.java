@@ -7,6 +7,7 @@ import dev.serverlessapp.support.idempotency.IdempotencyProperties;
 import dev.serverlessapp.support.idempotency.IdempotencyStore;
 import dev.serverlessapp.support.problem.AnsweredByNetty;
 import dev.serverlessapp.support.problem.BlankAcceptElements;
+import dev.serverlessapp.support.problem.ConnectionTimeouts;
 import dev.serverlessapp.support.problem.ProblemExceptionHandler;
 import dev.serverlessapp.support.problem.ServerConnections;
 import dev.serverlessapp.support.table.TableProperties;
@@ -28,7 +29,8 @@ import tools.jackson.databind.json.JsonMapper;
  * and problem-detail errors (Netty's included).
  */
 @AutoConfiguration(after = AwsClientsConfiguration.class)
-@EnableConfigurationProperties({TableProperties.class, IdempotencyProperties.class, RequestDeadline.class})
+@EnableConfigurationProperties({TableProperties.class, IdempotencyProperties.class, RequestDeadline.class,
+        ConnectionTimeouts.class})
 public class FunctionSupportConfiguration {
 
     @Bean
@@ -74,8 +76,8 @@ public class FunctionSupportConfiguration {
 
     /** The serving port's connections; {@link ManagementPortConfiguration} gives the management port the same. */
     @Bean
-    NettyServerCustomizer serverConnections(JsonMapper json) {
-        return ServerConnections.customizer(json);
+    NettyServerCustomizer serverConnections(JsonMapper json, ConnectionTimeouts timeouts) {
+        return ServerConnections.customizer(json, timeouts);
     }
 
     /** Local runs and tests create the table before the app takes traffic. */

@@ -1,5 +1,6 @@
 package dev.serverlessapp.support;
 
+import dev.serverlessapp.support.problem.ConnectionTimeouts;
 import dev.serverlessapp.support.problem.ServerConnections;
 import org.springframework.boot.actuate.autoconfigure.web.ManagementContextConfiguration;
 import org.springframework.boot.actuate.autoconfigure.web.ManagementContextType;
@@ -19,10 +20,11 @@ public class ManagementPortConfiguration {
     /**
      * That factory takes no {@link NettyServerCustomizer} bean, only factory customizers: without this, its
      * refusals were bare statuses, and its kept-alive connections had neither the pipelining hold nor the
-     * lingering close.
+     * lingering close, nor any bound on waiting for a request.
      */
     @Bean
-    WebServerFactoryCustomizer<NettyReactiveWebServerFactory> managementServerConnections(JsonMapper json) {
-        return factory -> factory.addServerCustomizers(ServerConnections.customizer(json));
+    WebServerFactoryCustomizer<NettyReactiveWebServerFactory> managementServerConnections(JsonMapper json,
+            ConnectionTimeouts timeouts) {
+        return factory -> factory.addServerCustomizers(ServerConnections.customizer(json, timeouts));
     }
 }

@@ -6,7 +6,9 @@ import dev.serverlessapp.support.aws.AwsProperties;
 import dev.serverlessapp.support.cloudevents.EchoFunctionApp;
 import dev.serverlessapp.support.deadline.RequestDeadline;
 import dev.serverlessapp.support.idempotency.IdempotencyProperties;
+import dev.serverlessapp.support.problem.ConnectionTimeouts;
 import dev.serverlessapp.support.table.TableProperties;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -31,6 +33,9 @@ class FunctionDefaultsTest {
     @Autowired
     RequestDeadline deadline;
 
+    @Autowired
+    ConnectionTimeouts connections;
+
     @Test
     void everySharedSettingIsBoundFromFunctionDefaults() {
         assertThat(aws.region()).isNotBlank();
@@ -41,5 +46,9 @@ class FunctionDefaultsTest {
         assertThat(idempotency.lease()).isPositive();
         assertThat(idempotency.keepFor()).isGreaterThan(idempotency.lease());
         assertThat(deadline.deadline()).isPositive();
+        assertThat(deadline.bodyTimeout()).isPositive();
+        assertThat(connections.headTimeout()).isPositive();
+        // Knative's queue-proxy keeps an idle connection to the function 90 s (Go's default transport).
+        assertThat(connections.idleTimeout()).isGreaterThan(Duration.ofSeconds(90));
     }
 }

@@ -8,12 +8,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param emailQueueUrl the SQS queue for welcome mails ({@code EMAIL_QUEUE_URL})
  * @param claimRepairAfter how old an email claim without its user must be before a new sign-up may take
  *                      it over: the trace of a crash between the two writes, not a sign-up in flight
- * @param bodyTimeout   how long a sign-up's body may take to arrive once its headers have
- *                      ({@code REQUEST_BODY_TIMEOUT}); then 408, instead of a connection held open
  */
 @ConfigurationProperties("users")
 public record UserApiProperties(
         String emailQueueUrl,
-        @DefaultValue("PT1M") Duration claimRepairAfter,
-        Duration bodyTimeout) {
+        @DefaultValue("PT1M") Duration claimRepairAfter) {
 }

@@ -6,9 +6,7 @@ import dev.serverlessapp.support.idempotency.IdempotencyStore;
 import dev.serverlessapp.support.problem.PermanentFailure;
 import dev.serverlessapp.support.problem.Problems;
 import java.net.URI;
-import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
 import org.springframework.context.annotation.Bean;
@@ -58,16 +56,14 @@ public class UserRoutes {
     private final IdempotencyProperties idempotencyProperties;
     private final JsonMapper json;
     private final ObjectReader bodyReader;
-    private final Duration bodyTimeout;
 
     public UserRoutes(UserService users, IdempotencyStore idempotency, IdempotencyProperties idempotencyProperties,
-            JsonMapper json, UserApiProperties properties) {
+            JsonMapper json) {
         this.users = users;
         this.idempotency = idempotency;
         this.idempotencyProperties = idempotencyProperties;
         this.json = json;
         this.bodyReader = json.reader().with(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
-        this.bodyTimeout = properties.bodyTimeout();
     }
 
     @Bean
@@ -141,9 +137,7 @@ public class UserRoutes {
                 .onErrorMap(DataBufferLimitException.class, e -> new PermanentFailure(HttpStatus.CONTENT_TOO_LARGE,
                         "Request body too large", "A user is at most " + MAX_BODY_BYTES + " bytes of JSON", e))
                 // A body shorter than its Content-Length would otherwise hold the connection for good.
-                .timeout(bodyTimeout, Mono.error(() -> new PermanentFailure(HttpStatus.REQUEST_TIMEOUT,
-                        "Request timeout", "The body did not arrive within "
-                        + bodyTimeout.toString().substring(2).toLowerCase(Locale.ROOT), null)))
+                .transform(RequestDeadline::boundBodyByCurrent)
                 .map(this::requestBody)
                 .switchIfEmpty(Mono.error(() -> new PermanentFailure("Malformed JSON", "The body is empty", null)))
                 .map(body -> {

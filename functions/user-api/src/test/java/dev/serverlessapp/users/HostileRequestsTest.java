@@ -26,7 +26,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * answer is a 4xx problem detail, and a refused sign-up leaves nothing in the table.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"users.rate-limit.burst=100000", "users.body-timeout=PT1S"})
+        properties = {"users.rate-limit.burst=100000", "app.request.body-timeout=PT1S"})
 class HostileRequestsTest {
 
     static final String TABLE = "hostile-" + UUID.randomUUID();

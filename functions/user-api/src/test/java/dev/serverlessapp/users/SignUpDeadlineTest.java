@@ -31,7 +31,7 @@ class SignUpDeadlineTest {
         registry.add("aws.api-call-timeout", () -> "PT60S");
         registry.add("app.request.deadline", () -> "PT2S");
         // Longer than the deadline: a slow body is the client's delay, answered by its own timeout.
-        registry.add("users.body-timeout", () -> "PT4S");
+        registry.add("app.request.body-timeout", () -> "PT4S");
     }
 
     @AfterAll

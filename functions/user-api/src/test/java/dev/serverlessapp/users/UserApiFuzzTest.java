@@ -47,7 +47,7 @@ import tools.jackson.databind.json.JsonMapper;
  * token, its own subject, so the per-client limit answers 429 only where a case fuzzes that header.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = "users.body-timeout=PT1S")
+        properties = "app.request.body-timeout=PT1S")
 class UserApiFuzzTest {
 
     static final String TABLE = "fuzz-" + UUID.randomUUID();

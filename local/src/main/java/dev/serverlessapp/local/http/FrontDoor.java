@@ -2,6 +2,7 @@ package dev.serverlessapp.local.http;
 
 import dev.serverlessapp.reactive.LingeringClose;
 import dev.serverlessapp.reactive.PipelinedRequestHold;
+import dev.serverlessapp.reactive.RequestHeadTimeout;
 import java.net.InetAddress;
 import java.time.Duration;
 import reactor.netty.NettyPipeline;
@@ -35,9 +36,9 @@ public final class FrontDoor {
     public static HttpServer server(String host, int port, Timeouts timeouts) {
         return HttpServer.create().host(host).port(port)
                 .doOnChannelInit((observer, channel, remote) -> {
-                    channel.pipeline()
-                            .addAfter(NettyPipeline.HttpCodec, "problem-bodies", new ProblemBodies())
-                            .addAfter("problem-bodies", "head-timeout", new HeadTimeout(timeouts.head()));
+                    // Each goes right after the codec, so the head timeout's 408 passes the problem bodies.
+                    RequestHeadTimeout.install(channel.pipeline(), timeouts.head(), timeouts.head());
+                    channel.pipeline().addAfter(NettyPipeline.HttpCodec, "problem-bodies", new ProblemBodies());
                     PipelinedRequestHold.install(channel.pipeline());
                     LingeringClose.install(channel.pipeline());
                 });

@@ -5,10 +5,11 @@ import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
 
 /**
  * Gives a problem detail body to an error that Netty or Reactor Netty answers on its own, with no body:
- * a request line or headers that do not parse or are too long (400, 414, 431). Our handlers always
+ * a request line or headers that do not parse or are too long (400, 414, 431), or come too late (408). Our handlers always
  * answer problem details themselves; this covers what never reaches them.
  */
 final class ProblemBodies extends ChannelOutboundHandlerAdapter {
@@ -17,7 +18,7 @@ final class ProblemBodies extends ChannelOutboundHandlerAdapter {
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
         if (msg instanceof FullHttpResponse response && response.status().code() >= 400
                 && !response.content().isReadable() && !response.headers().contains(HttpHeaderNames.CONTENT_TYPE)) {
-            FullHttpResponse problem = Problems.response(response.status(), null);
+            FullHttpResponse problem = Problems.response(response.status(), detail(response.status()));
             response.headers().forEach(h -> {
                 if (!problem.headers().contains(h.getKey())) {
                     problem.headers().add(h.getKey(), h.getValue());
@@ -28,5 +29,10 @@ final class ProblemBodies extends ChannelOutboundHandlerAdapter {
             return;
         }
         ctx.write(msg, promise);
+    }
+
+    private static String detail(HttpResponseStatus status) {
+        return status.equals(HttpResponseStatus.REQUEST_TIMEOUT)
+                ? "The request line and headers did not arrive in time" : null;
     }
 }

@@ -6,7 +6,6 @@ import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import reactor.core.publisher.Mono;
@@ -51,13 +50,6 @@ public final class Problems {
         response.headers()
                 .set(HttpHeaderNames.CONTENT_TYPE, CONTENT_TYPE)
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
-        return response;
-    }
-
-    /** A whole response after which the connection closes. */
-    static FullHttpResponse closing(HttpResponseStatus status, String detail) {
-        FullHttpResponse response = response(status, detail);
-        response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         return response;
     }
 }

@@ -1,5 +1,6 @@
 package dev.serverlessapp.support.cloudevents;
 
+import dev.serverlessapp.support.deadline.RequestDeadline;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.format.EventDeserializationException;
 import io.cloudevents.http.HttpMessageFactory;
@@ -44,10 +45,12 @@ public final class CloudEventHttp {
     /**
      * Reads the request as a CloudEvent, or fails with {@link InvalidCloudEventException}: 413 for a body
      * over {@link #MAX_EVENT_BYTES}, 415 for an event format other than JSON (a batch, say), 400 for
-     * anything else that is not a valid event.
+     * anything else that is not a valid event; and with a 408 for a body that does not arrive within the
+     * request's body timeout ({@link RequestDeadline#boundBodyByCurrent}).
      */
     public static Mono<CloudEvent> read(ServerRequest request) {
-        return DataBufferUtils.join(request.body(BodyExtractors.toDataBuffers()), MAX_EVENT_BYTES)
+        return RequestDeadline.boundBodyByCurrent(
+                        DataBufferUtils.join(request.body(BodyExtractors.toDataBuffers()), MAX_EVENT_BYTES))
                 .map(buffer -> {
                     byte[] bytes = new byte[buffer.readableByteCount()];
                     buffer.read(bytes);

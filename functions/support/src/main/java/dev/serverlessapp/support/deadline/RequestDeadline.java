@@ -1,7 +1,10 @@
 package dev.serverlessapp.support.deadline;
 
+import dev.serverlessapp.support.problem.PermanentFailure;
 import java.time.Duration;
+import java.util.Locale;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.http.HttpStatus;
 import reactor.core.publisher.Mono;
 
 /**
@@ -11,18 +14,38 @@ import reactor.core.publisher.Mono;
  * retry. Work done under a claim is not cut off half way: it runs on to its end and stores its answer
  * (see {@code claim.Holding}), and the retry gets that answer.
  *
- * @param deadline its default is in function-defaults.yaml; null: no bound (only where nothing configures
- *                 one, such as plain unit tests)
+ * <p>
+ * The deadline starts once the request's body is in. The body has its own bound ({@code REQUEST_BODY_TIMEOUT}):
+ * a client slow to send it gets 408, its own delay, not a 503 that would blame the function; without it a
+ * body shorter than its {@code Content-Length} held its connection and its request for good.
+ *
+ * @param deadline    its default is in function-defaults.yaml; null: no bound (only where nothing configures
+ *                    one, such as plain unit tests)
+ * @param bodyTimeout how long a body may take to arrive once the request's head has; null: no bound
  */
 @ConfigurationProperties("app.request")
-public record RequestDeadline(Duration deadline) {
+public record RequestDeadline(Duration deadline, Duration bodyTimeout) {
 
-    public static final RequestDeadline NONE = new RequestDeadline(null);
+    public static final RequestDeadline NONE = new RequestDeadline(null, null);
 
     public <T> Mono<T> bound(Mono<T> answer) {
         return deadline == null
                 ? answer
                 : answer.timeout(deadline, Mono.error(() -> new DeadlineExceededException(deadline)));
+    }
+
+    /** Bounds the reading of a body: past the body timeout, a 408 (which Knative retries, as HTTP clients may). */
+    public <T> Mono<T> boundBody(Mono<T> body) {
+        return bodyTimeout == null
+                ? body
+                : body.timeout(bodyTimeout, Mono.error(() -> new PermanentFailure(HttpStatus.REQUEST_TIMEOUT,
+                        "Request timeout", "The body did not arrive within "
+                        + bodyTimeout.toString().substring(2).toLowerCase(Locale.ROOT), null)));
+    }
+
+    /** Bounds a body by the body timeout of the request being served (see {@link #boundByCurrent}). */
+    public static <T> Mono<T> boundBodyByCurrent(Mono<T> body) {
+        return Mono.deferContextual(context -> context.getOrDefault(RequestDeadline.class, NONE).boundBody(body));
     }
 
     /**

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,6 +45,13 @@ public final class EventFuzz {
 
     /** Longer than any answer may take: a request still unanswered then hangs. */
     static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+    /**
+     * The function settings the suite is run with: a request that stops short gets its 408 after a second,
+     * not after the ten of the defaults. Each suite adds them to its function's properties.
+     */
+    public static final Map<String, String> SHORT_TIMEOUTS = Map.of(
+            "app.request.body-timeout", "PT1S", "app.connection.head-timeout", "PT1S");
 
     /**
      * The ce-* headers together may pass Netty's 8 KiB header block: Netty refuses a longer one with 431
@@ -112,9 +120,12 @@ public final class EventFuzz {
         Fuzz.run(suite, small, large, (random, index) -> {
             Request request = request(random, template);
             Object before = effects.get();
-            // Every twentieth event goes whole in a first chunk and is then cut by a chunk that does not decode.
+            // Every twentieth event goes whole in a first chunk and is then cut by a chunk that does not decode;
+            // another twentieth stops short, in its head or in its body, and waits.
             boolean cut = index % 20 == 19;
+            boolean stopped = index % 20 == 9;
             RawHttp.Response response = cut ? RawHttp.exchange(port, cutShort(request), TIMEOUT)
+                    : stopped ? RawHttp.exchange(port, stopShort(request, random), TIMEOUT)
                     : raw(send(client, port, request));
             statuses.merge(response.status(), 1, Integer::sum);
             if (Boolean.getBoolean("fuzz.verbose")) {
@@ -124,6 +135,9 @@ public final class EventFuzz {
                 ProblemOracle.check(response.status(), response.contentType(), response.body());
                 if (cut && response.status() < 400) {
                     throw new AssertionError("a body cut by a chunk that does not decode was accepted: " + response.status());
+                }
+                if (stopped && response.status() < 400) {
+                    throw new AssertionError("a request that stopped short was accepted: " + response.status());
                 }
                 if (response.status() >= 400) {
                     Object after = effects.get();
@@ -159,6 +173,22 @@ public final class EventFuzz {
         }
         body.writeBytes("ZZ\r\n".getBytes(StandardCharsets.ISO_8859_1));
         return RawHttp.request("POST", "/", headers, body.toByteArray());
+    }
+
+    /**
+     * The request declaring a body longer than it sends, or only the first part of its head; the client then
+     * waits, its connection open. The function must answer (408, or a refusal it could give earlier) and not
+     * take it for a whole event.
+     */
+    static byte[] stopShort(Request request, Random random) {
+        List<String> headers = new ArrayList<>(List.of("Host: localhost"));
+        for (int i = 0; i < request.headers().size(); i += 2) {
+            headers.add(request.headers().get(i) + ": " + request.headers().get(i + 1));
+        }
+        headers.add("Content-Length: " + (request.body().length + 1 + random.nextInt(1000)));
+        byte[] whole = RawHttp.request("POST", "/", headers, request.body());
+        int headLength = whole.length - request.body().length;
+        return random.nextBoolean() ? Arrays.copyOf(whole, 1 + random.nextInt(headLength - 1)) : whole;
     }
 
     private static RawHttp.Response raw(HttpResponse<String> response) {

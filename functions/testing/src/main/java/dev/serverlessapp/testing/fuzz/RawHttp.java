@@ -151,6 +151,21 @@ public final class RawHttp {
             }
         }
 
+        /**
+         * Waits for the server to end the connection: true when it closes (or resets) it without sending
+         * anything more, false when bytes come first; {@link HangException} when it does neither within the
+         * timeout.
+         */
+        public boolean closedQuietly() throws IOException {
+            try {
+                return socket.getInputStream().read() < 0;
+            } catch (SocketTimeoutException e) {
+                throw new HangException("the connection was neither used nor closed within " + timeout);
+            } catch (IOException reset) {
+                return true;
+            }
+        }
+
         /** Whether an answer's first bytes have arrived, without waiting (false on a reset or closed connection). */
         public boolean answerWaiting() {
             try {
