@@ -132,7 +132,7 @@ public final class LocalRuntime implements AutoCloseable {
 
         pings.start();
         EventSources.start(chart, provisioned.queues(), destinations::resolve, aws, provisioned.bucket(),
-                options.bucketPollInterval(), dispatcher).forEach(this::started);
+                options.bucketPollInterval(), dispatcher, options.dataDir().resolve("notifications")).forEach(this::started);
         MailOutbox outbox = started(new MailOutbox(aws.smtp(), options.dataDir().resolve("mail")));
         outbox.start();
 

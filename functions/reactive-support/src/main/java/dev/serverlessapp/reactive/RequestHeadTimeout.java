@@ -43,6 +43,8 @@ public final class RequestHeadTimeout extends ChannelDuplexHandler {
     private int requestsInFlight;
     private boolean closing;
     private boolean headStarted;
+    /** Whether the read under way has passed on a message: a whole head, or body. */
+    private boolean readPassedMessages;
 
     private RequestHeadTimeout(Duration idle, Duration head) {
         this.idleNanos = idle.toNanos();
@@ -79,6 +81,7 @@ public final class RequestHeadTimeout extends ChannelDuplexHandler {
             ReferenceCountUtil.release(msg);
             return;
         }
+        readPassedMessages = true;
         if (msg instanceof HttpRequest) {
             requestsInFlight++;
             cancel();
@@ -88,8 +91,12 @@ public final class RequestHeadTimeout extends ChannelDuplexHandler {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        // Fired for every read from the socket, even when the codec has no whole head yet.
-        if (deadline != null && !headStarted) {
+        // Fired after every read from the socket, even one from which the codec has no whole head yet: such a
+        // read, and only such a read, is part of a head. A read that passed messages on was a head, which
+        // stopped the clock, or body; its request may even have been answered before this call.
+        boolean partOfAHead = !readPassedMessages;
+        readPassedMessages = false;
+        if (partOfAHead && deadline != null && !headStarted) {
             headStarted = true;
             long headAt = System.nanoTime() + headNanos;
             if (headAt - deadlineAt < 0) {

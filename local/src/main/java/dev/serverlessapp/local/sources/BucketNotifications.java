@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.serverlessapp.contract.BucketLayout;
 import java.net.URLEncoder;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,6 +12,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
@@ -19,6 +21,7 @@ import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -27,7 +30,8 @@ import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 /**
  * S3's bucket notifications, which S3Proxy does not send: the bucket is listed every interval, and
  * each new or changed object puts the same {@code ObjectCreated:Put} notification JSON on the uploads
- * queue that S3 would put there.
+ * queue that S3 would put there. What has been announced is kept ({@link NotifiedObjects}), so that an
+ * upload made after the last listing before a stop is announced after the next start.
  */
 public final class BucketNotifications implements AutoCloseable {
 
@@ -39,21 +43,31 @@ public final class BucketNotifications implements AutoCloseable {
     private final String queueUrl;
     private final S3AsyncClient s3;
     private final SqsAsyncClient sqs;
+    private final NotifiedObjects notified;
     private final Map<String, String> seen = new HashMap<>();
+    /** Whether {@link #seen} holds more than the kept list; listings run one at a time, so no lock. */
+    private boolean changed;
     private final AtomicLong sequencer = new AtomicLong(System.currentTimeMillis());
     private Disposable watching;
 
-    public BucketNotifications(String bucket, String region, String queueUrl, S3AsyncClient s3, SqsAsyncClient sqs) {
+    public BucketNotifications(String bucket, String region, String queueUrl, S3AsyncClient s3, SqsAsyncClient sqs,
+                               Path notifiedFile) {
         this.bucket = bucket;
+        this.notified = new NotifiedObjects(notifiedFile);
         this.region = region;
         this.queueUrl = queueUrl;
         this.s3 = s3;
         this.sqs = sqs;
     }
 
-    /** Watches for objects other than {@code existing} (key → ETag), which count as already notified. */
+    /**
+     * Watches for objects not yet announced: those the kept list does not name, or, on a data folder's first
+     * start, those not in {@code existing} (key → fingerprint), which count as announced.
+     */
     public void start(Duration interval, Map<String, String> existing) {
-        seen.putAll(existing);
+        Optional<Map<String, String>> kept = notified.load();
+        seen.putAll(kept.orElse(existing));
+        changed = kept.isEmpty();
         // One listing at a time, the next one an interval after the last ended, however long it took.
         watching = Mono.defer(this::scan)
                 .onErrorResume(e -> {
@@ -73,7 +87,9 @@ public final class BucketNotifications implements AutoCloseable {
     }
 
     private Mono<Void> scan() {
-        return list().filter(o -> !fingerprint(o).equals(seen.get(o.key())))
+        Map<String, String> listed = new HashMap<>();
+        return list().doOnNext(o -> listed.put(o.key(), fingerprint(o)))
+                .filter(o -> !fingerprint(o).equals(seen.get(o.key())))
                 .concatMap(o -> Mono.fromFuture(() -> s3.headObject(h -> h.bucket(bucket).key(o.key())))
                         // Listed, then gone (or still being written): the next listing decides.
                         .onErrorResume(NoSuchKeyException.class, e -> Mono.empty())
@@ -81,9 +97,21 @@ public final class BucketNotifications implements AutoCloseable {
                                 head.eTag() == null ? "" : head.eTag(), sequencer.incrementAndGet())))
                         .doOnSuccess(v -> {
                             seen.put(o.key(), fingerprint(o));
+                            changed = true;
                             log.info("bucket {}: ObjectCreated:Put {} → uploads queue", bucket, o.key());
                         }))
-                .then();
+                .then(Mono.defer(() -> keep(listed)));
+    }
+
+    /** Keeps what has been announced and is still listed; objects gone since drop out of the list. */
+    private Mono<Void> keep(Map<String, String> listed) {
+        changed |= seen.keySet().retainAll(listed.keySet());
+        if (!changed) {
+            return Mono.empty();
+        }
+        Map<String, String> announced = Map.copyOf(seen);
+        return Mono.fromRunnable(() -> notified.save(announced)).subscribeOn(Schedulers.boundedElastic())
+                .doOnSuccess(saved -> changed = false).then();
     }
 
     /** What tells a new version of an object apart: its ETag, or (S3Proxy lists none) its size and time. */

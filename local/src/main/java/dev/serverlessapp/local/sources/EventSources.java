@@ -7,6 +7,7 @@ import dev.serverlessapp.local.manifests.ChartModel.Destination;
 import dev.serverlessapp.local.manifests.ChartModel.IntegrationSource;
 import dev.serverlessapp.local.routing.Dispatcher;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -58,10 +59,11 @@ public final class EventSources {
 
     /** Starts the SQS sources and, on emulated S3, the bucket's notifications to the uploads queue. */
     public static List<AutoCloseable> start(ChartModel chart, Map<String, String> queueUrls, Function<Destination, URI> resolve,
-                                            LocalAws aws, String bucket, Duration bucketPollInterval, Dispatcher dispatcher) {
+                                            LocalAws aws, String bucket, Duration bucketPollInterval, Dispatcher dispatcher,
+                                            Path notificationsFolder) {
         List<AutoCloseable> started = new ArrayList<>();
         try {
-            startAll(chart, queueUrls, resolve, aws, bucket, bucketPollInterval, dispatcher, started);
+            startAll(chart, queueUrls, resolve, aws, bucket, bucketPollInterval, dispatcher, notificationsFolder, started);
             return started;
         } catch (RuntimeException e) {
             started.reversed().forEach(dev.serverlessapp.local.lifecycle.Stopping::quietly);
@@ -71,7 +73,7 @@ public final class EventSources {
 
     private static void startAll(ChartModel chart, Map<String, String> queueUrls, Function<Destination, URI> resolve,
                                  LocalAws aws, String bucket, Duration bucketPollInterval, Dispatcher dispatcher,
-                                 List<AutoCloseable> started) {
+                                 Path notificationsFolder, List<AutoCloseable> started) {
         for (SqsSource.Settings settings : sqsSources(chart, queueUrls, resolve)) {
             SqsSource poller = new SqsSource(settings, aws.sqsAsync(), dispatcher);
             poller.start();
@@ -91,7 +93,7 @@ public final class EventSources {
             LocalAws.await(aws.sqsAsync().sendMessage(m -> m.queueUrl(queueUrl).messageBody(BucketNotifications.testEvent(bucket))));
         }
         BucketNotifications notifications = new BucketNotifications(bucket, aws.region(), queueUrl, aws.s3Async(),
-                aws.sqsAsync());
+                aws.sqsAsync(), notificationsFolder.resolve(bucket + ".json"));
         notifications.start(bucketPollInterval, existing);
         started.add(notifications);
     }

@@ -7,9 +7,11 @@ import dev.serverlessapp.backends.Backends;
 import dev.serverlessapp.backends.ElasticMq;
 import dev.serverlessapp.backends.Ports;
 import dev.serverlessapp.backends.S3ProxyServer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -38,6 +40,10 @@ class BucketWatcherTest {
 
     @TempDir
     Path data;
+
+    /** Apart from S3Proxy's folder, where every folder is a bucket. */
+    @TempDir
+    Path keptIn;
 
     private S3ProxyServer s3Proxy;
     private ElasticMq elasticMq;
@@ -76,7 +82,7 @@ class BucketWatcherTest {
         for (String key : List.of("processed/uploads/a.png", "reports/2026/12/03/01.json", "b.png", "uploads/c.png")) {
             put(key);
         }
-        watcher = new BucketNotifications(BUCKET, "us-east-1", queueUrl, s3, sqs);
+        watcher = new BucketNotifications(BUCKET, "us-east-1", queueUrl, s3, sqs, kept());
         watcher.start(Duration.ofMillis(100), Map.of());
 
         awaitAnnounced(queueUrl, "uploads/c.png");
@@ -85,6 +91,39 @@ class BucketWatcherTest {
         awaitAnnounced(queueUrl, "uploads/d.png");
 
         assertThat(announced).containsExactly("uploads/c.png", "uploads/d.png");
+    }
+
+    // before: the objects in the bucket at a start all counted as announced, so an upload made after the last
+    // listing before a stop (up to a poll interval, or a slow listing) was never announced, nor processed
+    @Test
+    void anUploadAfterTheLastListingBeforeAStopIsAnnouncedAfterTheNextStart() throws Exception {
+        String queueUrl = sqs.createQueue(q -> q.queueName("uploads")).join().queueUrl();
+        put("uploads/a.png");
+        // One listing at the start, none after it before the stop.
+        watcher = new BucketNotifications(BUCKET, "us-east-1", queueUrl, s3, sqs, kept());
+        watcher.start(Duration.ofHours(1), Map.of());
+        awaitAnnounced(queueUrl, "uploads/a.png");
+        Instant deadline = Instant.now().plus(PATIENCE);
+        while (!Files.isRegularFile(kept()) || !Files.readString(kept()).contains("uploads/a.png")) {
+            assertThat(Instant.now()).as("the announcement kept within " + PATIENCE).isBefore(deadline);
+            Thread.sleep(50);
+        }
+        put("uploads/b.png");
+        watcher.close();
+
+        // The next start, as the runtime starts it: with what the bucket holds now as "existing".
+        Map<String, String> existing = new HashMap<>();
+        s3.listObjectsV2(l -> l.bucket(BUCKET)).join().contents()
+                .forEach(o -> existing.put(o.key(), BucketNotifications.fingerprint(o)));
+        watcher = new BucketNotifications(BUCKET, "us-east-1", queueUrl, s3, sqs, kept());
+        watcher.start(Duration.ofHours(1), existing);
+        awaitAnnounced(queueUrl, "uploads/b.png");
+
+        assertThat(announced).as("each announced once").containsExactly("uploads/a.png", "uploads/b.png");
+    }
+
+    private Path kept() {
+        return keptIn.resolve(BUCKET + ".json");
     }
 
     private void put(String key) {
