@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * One run of the fault suite: how many users sign up and how many at once, which faults hit them, and
- * the client's and the count's time limits. Each fault waits for a seeded point of the sign-ups (the
+ * One run of a fault suite: how many users sign up (or files are uploaded) and how many at once, which
+ * faults hit them, and the client's and the count's time limits. Each fault waits for a seeded point of the sign-ups (the
  * n-th client starting) and a seeded gap after the previous fault, so that it lands in the middle of
  * the traffic however fast the machine is.
  *
@@ -18,9 +18,9 @@ import java.util.Random;
  * @param steps          the faults, in order, each with the point of the sign-ups it waits for
  * @param requestTimeout how long a client waits for one answer before it gives up on that attempt
  * @param clientBudget   how long a client keeps retrying before it gives up on its sign-up
- * @param welcomeWithin  the promise counted: a welcome within this time of its sign-up or of the
- *                       fault that held it up ending
- * @param waitAtMost     how long after the last fault or client the count waits for welcomes
+ * @param welcomeWithin  the promise counted: a welcome (or a processed file) within this time of its sign-up
+ *                       (upload) or of the fault that held it up ending
+ * @param waitAtMost     how long after the last fault or client the count waits for welcomes (processed files)
  */
 record FaultPlan(String size, int users, int concurrency, List<Step> steps, Duration requestTimeout,
                  Duration clientBudget, Duration welcomeWithin, Duration waitAtMost) {
@@ -67,6 +67,7 @@ record FaultPlan(String size, int users, int concurrency, List<Step> steps, Dura
 
     static final String DYNAMODB = "DynamoDB";
     static final String SQS = "SQS";
+    static final String S3 = "S3";
 
     /** The CI size: a few of every fault, about two to three minutes on a 2-core machine. */
     static FaultPlan small(Random random) {
@@ -94,6 +95,33 @@ record FaultPlan(String size, int users, int concurrency, List<Step> steps, Dura
                 new Stall(DYNAMODB, Duration.ofSeconds(20)),
                 new Restart());
         return new FaultPlan("large", users, 16, steps(faults, users, Duration.ofSeconds(20), Duration.ofSeconds(50), random),
+                Duration.ofSeconds(15), Duration.ofMinutes(2), Duration.ofMinutes(2), Duration.ofMinutes(6));
+    }
+
+    /** The upload suite's CI size: file-processor killed twice, S3 and DynamoDB stalled, a restart. */
+    static FaultPlan uploadsSmall(Random random) {
+        int uploads = Integer.getInteger("faults.uploads", 24);
+        List<Fault> faults = List.of(
+                new Kill("file-processor"),
+                new Kill("file-processor"),
+                new Stall(S3, Duration.ofSeconds(12)),
+                new Stall(DYNAMODB, Duration.ofSeconds(12)),
+                new Restart());
+        return new FaultPlan("small", uploads, 4, steps(faults, uploads, Duration.ofSeconds(3), Duration.ofSeconds(10), random),
+                Duration.ofSeconds(15), Duration.ofMinutes(2), Duration.ofMinutes(2), Duration.ofMinutes(4));
+    }
+
+    /** The upload suite's large run: 600 uploads, 3 kills of file-processor, 20 s stalls of S3 and DynamoDB, a restart. */
+    static FaultPlan uploadsLarge(Random random) {
+        int uploads = Integer.getInteger("faults.uploads", 600);
+        List<Fault> faults = List.of(
+                new Kill("file-processor"),
+                new Kill("file-processor"),
+                new Kill("file-processor"),
+                new Stall(S3, Duration.ofSeconds(20)),
+                new Stall(DYNAMODB, Duration.ofSeconds(20)),
+                new Restart());
+        return new FaultPlan("large", uploads, 8, steps(faults, uploads, Duration.ofSeconds(20), Duration.ofSeconds(50), random),
                 Duration.ofSeconds(15), Duration.ofMinutes(2), Duration.ofMinutes(2), Duration.ofMinutes(6));
     }
 
@@ -134,7 +162,7 @@ record FaultPlan(String size, int users, int concurrency, List<Step> steps, Dura
 
     @Override
     public String toString() {
-        return size + ": " + users + " users, " + concurrency + " at once; "
-                + steps.stream().map(s -> s.fault() + " after " + s.afterSignUps() + " sign-ups").toList();
+        return size + ": " + users + " clients, " + concurrency + " at once; "
+                + steps.stream().map(s -> s.fault() + " after " + s.afterSignUps() + " clients").toList();
     }
 }

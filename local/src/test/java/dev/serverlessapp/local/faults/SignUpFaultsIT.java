@@ -1,21 +1,15 @@
 package dev.serverlessapp.local.faults;
 
-import dev.serverlessapp.local.LocalRuntime;
 import dev.serverlessapp.local.RuntimeOptions;
 import dev.serverlessapp.local.faults.CarefulClient.Outcome;
 import dev.serverlessapp.local.faults.FaultCount.StoredUser;
-import dev.serverlessapp.local.faults.FaultPlan.Fault;
 import dev.serverlessapp.local.faults.FaultPlan.Window;
-import dev.serverlessapp.local.functions.FunctionProcess;
-import dev.serverlessapp.local.routing.DeadLetters;
 import dev.serverlessapp.testing.FaultProxy;
 import dev.serverlessapp.backends.Ports;
 import dev.serverlessapp.backends.SmtpCatcher;
 import dev.serverlessapp.testing.fuzz.Fuzz;
-import io.cloudevents.CloudEvent;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,8 +22,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,8 +31,6 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * Issue 12's fault-injection run, on the real local runtime: the functions as JVM processes, dynalite,
@@ -68,13 +58,11 @@ class SignUpFaultsIT {
     @TempDir
     Path dataDir;
 
-    private final AtomicReference<LocalRuntime> runtime = new AtomicReference<>();
+    private FaultInjector faults;
     private FaultProxy dynamoDb;
     private FaultProxy sqs;
     private SmtpCatcher smtp;
     private int hourlyJobRuns;
-    /** Clients that have started; each fault waits for its point of the sign-ups. */
-    private final AtomicInteger started = new AtomicInteger();
 
     @Test
     void everySignUpConvergesAndGetsOneWelcomeThroughCrashesStallsAndARestart() {
@@ -90,15 +78,17 @@ class SignUpFaultsIT {
         dynamoDb = FaultProxy.start(0, ports.dynamoDb());
         sqs = FaultProxy.start(0, ports.sqs());
         smtp = SmtpCatcher.start(Ports.free());
+        faults = new FaultInjector(Map.of(FaultPlan.DYNAMODB, dynamoDb, FaultPlan.SQS, sqs),
+                stopping -> hourlyJobRuns += stopping.functions().get("scheduled-tasks").coldStarts());
         ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor();
         try (CaughtWelcomes welcomes = new CaughtWelcomes(smtp)) {
             RuntimeOptions options = options(ports);
-            runtime.set(start(options.withDataDir(dataDir, true)));
-            URI users = URI.create(runtime.get().state().apiUrl() + "/users");
-            warmUp();
+            faults.start(options.withDataDir(dataDir, true));
+            URI users = URI.create(faults.runtime().state().apiUrl() + "/users");
+            faults.warmUp(List.of("user-api", "email-worker"));
 
             List<Future<Outcome>> signUps = signUps(plan, users, clients, random);
-            List<Window> windows = inject(plan, options.withDataDir(dataDir, false));
+            List<Window> windows = faults.inject(plan, options.withDataDir(dataDir, false));
             List<Outcome> outcomes = new ArrayList<>();
             for (Future<Outcome> signUp : signUps) {
                 outcomes.add(signUp.get());
@@ -107,15 +97,16 @@ class SignUpFaultsIT {
                     .orElse(Instant.now()));
 
             List<StoredUser> stored = awaitWelcomes(outcomes, welcomes, quiet.plus(plan.waitAtMost()));
-            hourlyJobRuns += runtime.get().functions().get("scheduled-tasks").coldStarts();
+            hourlyJobRuns += faults.runtime().functions().get("scheduled-tasks").coldStarts();
             FaultCount count = FaultCount.of(outcomes, stored, claimedEmails(), welcomes.byRecipient(), windows,
-                    plan.welcomeWithin(), deadLetters(), sqsDeadLetters(), hourlyJobRuns
+                    plan.welcomeWithin(), FaultInjector.deadLetters(dataDir),
+                    faults.sqsDeadLetters("serverless-app-email-dlq"), hourlyJobRuns
                             + (int) stored.stream().filter(u -> u.welcomeRequeues() > 0).count());
             System.out.println(count.report(Fuzz.seed(), plan, windows));
             check(count, plan, large);
         } finally {
             clients.shutdownNow();
-            Optional.ofNullable(runtime.getAndSet(null)).ifPresent(LocalRuntime::close);
+            Optional.ofNullable(faults).ifPresent(FaultInjector::stop);
             Optional.ofNullable(dynamoDb).ifPresent(FaultProxy::close);
             Optional.ofNullable(sqs).ifPresent(FaultProxy::close);
             Optional.ofNullable(smtp).ifPresent(SmtpCatcher::close);
@@ -159,20 +150,7 @@ class SignUpFaultsIT {
                 "email-worker:SMTP_PORT", Integer.toString(smtp.port())));
     }
 
-    private static LocalRuntime start(RuntimeOptions options) {
-        LocalRuntime started = LocalRuntime.start(options, step -> System.out.println("▸ " + step));
-        started.stopPingSchedules();
-        return started;
-    }
-
     // ---- traffic ----
-
-    /** The functions the sign-ups need are started first: the faults hit a running system, not a cold one. */
-    private void warmUp() {
-        for (String function : List.of("user-api", "email-worker")) {
-            runtime.get().functions().get(function).port().block(Duration.ofMinutes(5));
-        }
-    }
 
     private static HttpClient http() {
         return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
@@ -202,7 +180,7 @@ class SignUpFaultsIT {
             signUps.add(clients.submit(() -> {
                 Thread.sleep(Math.max(0, Duration.between(Instant.now(), begin.plusMillis(arrival)).toMillis()));
                 places.acquire();
-                started.incrementAndGet();
+                faults.started.incrementAndGet();
                 try {
                     return client.signUp("User " + n, "user" + n + "@faults.example.com", key,
                             "10." + (n >> 16 & 255) + "." + (n >> 8 & 255) + "." + (n & 255), own);
@@ -212,67 +190,6 @@ class SignUpFaultsIT {
             }));
         }
         return signUps;
-    }
-
-    // ---- faults ----
-
-    private List<Window> inject(FaultPlan plan, RuntimeOptions restartOptions) throws InterruptedException {
-        List<Window> windows = new ArrayList<>();
-        Instant last = Instant.now();
-        for (FaultPlan.Step step : plan.steps()) {
-            while (started.get() < step.afterSignUps()) {
-                Thread.sleep(100);
-            }
-            Thread.sleep(Math.max(0, Duration.between(Instant.now(), last.plus(step.gapBefore())).toMillis()));
-            Window window = switch (step.fault()) {
-                case FaultPlan.Kill kill -> kill(kill);
-                case FaultPlan.Stall stall -> stall(stall);
-                case FaultPlan.Restart restart -> restart(restart, restartOptions);
-            };
-            System.out.println("fault: " + window + " after " + started.get() + " sign-ups, at " + window.start());
-            windows.add(window);
-            last = window.end();
-        }
-        return windows;
-    }
-
-    /** SIGKILL of the function's process; if it is not running (starting, or scaled to zero), when it is. */
-    private Window kill(FaultPlan.Kill kill) throws InterruptedException {
-        FunctionProcess function = runtime.get().functions().get(kill.function());
-        Instant giveUp = Instant.now().plusSeconds(60);
-        Optional<ProcessHandle> process = function.handle().filter(ProcessHandle::isAlive);
-        while (process.isEmpty() && Instant.now().isBefore(giveUp)) {
-            Thread.sleep(100);
-            process = function.handle().filter(ProcessHandle::isAlive);
-        }
-        Instant at = Instant.now();
-        if (process.isEmpty()) {
-            return new Window(kill, at, at, "skipped: not running for 60 s");
-        }
-        process.get().destroyForcibly();
-        return new Window(kill, at, at, "(pid " + process.get().pid() + ")");
-    }
-
-    private Window stall(FaultPlan.Stall stall) throws InterruptedException {
-        FaultProxy proxy = stall.backend().equals(FaultPlan.DYNAMODB) ? dynamoDb : sqs;
-        Instant start = Instant.now();
-        proxy.stall();
-        try {
-            Thread.sleep(stall.length());
-        } finally {
-            proxy.pass();
-        }
-        return new Window(stall, start, Instant.now(), "");
-    }
-
-    private Window restart(FaultPlan.Restart restart, RuntimeOptions options) {
-        Instant start = Instant.now();
-        LocalRuntime stopping = runtime.get();
-        hourlyJobRuns += stopping.functions().get("scheduled-tasks").coldStarts();
-        stopping.close();
-        runtime.set(start(options));
-        Instant end = Instant.now();
-        return new Window(restart, start, end, "(down " + Duration.between(start, end).toSeconds() + " s)");
     }
 
     // ---- counting ----
@@ -296,7 +213,7 @@ class SignUpFaultsIT {
 
     private DynamoDbClient dynamoDbClient() {
         return DynamoDbClient.builder().region(Region.US_EAST_1)
-                .endpointOverride(runtime.get().aws().dynamoDbEndpoint())
+                .endpointOverride(faults.runtime().aws().dynamoDbEndpoint())
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
                 .httpClientBuilder(UrlConnectionHttpClient.builder()).build();
     }
@@ -324,30 +241,6 @@ class SignUpFaultsIT {
 
     private static String text(Map<String, AttributeValue> item, String name) {
         return Optional.ofNullable(item.get(name)).map(AttributeValue::s).orElse("");
-    }
-
-    /** Every dead letter of every runtime of this run (they share the data folder). */
-    private List<String> deadLetters() {
-        return DeadLetters.read(dataDir.resolve("dead-letters")).stream().map(SignUpFaultsIT::describe).toList();
-    }
-
-    private static String describe(CloudEvent dead) {
-        String data = dead.getData() == null ? "" : new String(dead.getData().toBytes(), StandardCharsets.UTF_8);
-        String error = Optional.ofNullable(dead.getExtension("knativeerrordata"))
-                .map(e -> new String(java.util.Base64.getDecoder().decode(e.toString()), StandardCharsets.UTF_8))
-                .orElse("");
-        return "code " + dead.getExtension("knativeerrorcode") + " " + error.replaceAll("\\s+", " ")
-                + " for " + data.replaceAll("\\s+", " ");
-    }
-
-    private int sqsDeadLetters() {
-        try (SqsClient client = runtime.get().aws().sqsClient()) {
-            String queue = client.getQueueUrl(g -> g.queueName("serverless-app-email-dlq")).queueUrl();
-            return client.getQueueAttributes(g -> g.queueUrl(queue).attributeNames(
-                            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
-                            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
-                    .attributes().values().stream().mapToInt(Integer::parseInt).sum();
-        }
     }
 
     private static Instant latest(Instant a, Instant b) {
