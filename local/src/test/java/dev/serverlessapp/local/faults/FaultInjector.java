@@ -1,5 +1,6 @@
 package dev.serverlessapp.local.faults;
 
+import dev.serverlessapp.backends.Ports;
 import dev.serverlessapp.local.LocalRuntime;
 import dev.serverlessapp.local.RuntimeOptions;
 import dev.serverlessapp.local.functions.FunctionProcess;
@@ -15,9 +16,15 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.IntFunction;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
@@ -32,7 +39,7 @@ final class FaultInjector {
     private final Map<String, FaultProxy> proxies;
     private final Consumer<LocalRuntime> beforeStop;
     /** Clients that have started; each fault waits for its point of them. */
-    final AtomicInteger started = new AtomicInteger();
+    private final AtomicInteger started = new AtomicInteger();
 
     /**
      * @param proxies    the proxy in front of each backend a {@link FaultPlan.Stall} names
@@ -45,6 +52,45 @@ final class FaultInjector {
 
     LocalRuntime runtime() {
         return runtime.get();
+    }
+
+    /** Free ports below the ephemeral range, fixed for the run, so that a restart comes back where the proxies expect it. */
+    static RuntimeOptions.Ports fixedPorts() {
+        return new RuntimeOptions.Ports(Ports.freeFixed(), Ports.freeFixed(), Ports.freeFixed(), Ports.freeFixed(),
+                Ports.freeFixed(), Ports.freeFixed());
+    }
+
+    /**
+     * The plan's clients: each arrives at a seeded moment within the faults' span and starts when one of the
+     * plan's places is free, so a slow or failing system slows the arrivals, as with people waiting their
+     * turn. {@code client} makes the n-th client's work, in order, so that the seed gives the same clients.
+     */
+    <T> List<Future<T>> clients(FaultPlan plan, Random random, ExecutorService executor, IntFunction<Callable<T>> client) {
+        // Fair: whoever has waited longest for a place gets the next one.
+        Semaphore places = new Semaphore(plan.concurrency(), true);
+        long span = plan.length().toMillis();
+        Instant begin = Instant.now();
+        List<Long> arrivals = new ArrayList<>();
+        for (int i = 0; i < plan.users(); i++) {
+            arrivals.add((long) (random.nextDouble() * span));
+        }
+        arrivals.sort(Long::compare);
+        List<Future<T>> clients = new ArrayList<>();
+        for (int i = 0; i < plan.users(); i++) {
+            long arrival = arrivals.get(i);
+            Callable<T> work = client.apply(i);
+            clients.add(executor.submit(() -> {
+                Thread.sleep(Math.max(0, Duration.between(Instant.now(), begin.plusMillis(arrival)).toMillis()));
+                places.acquire();
+                started.incrementAndGet();
+                try {
+                    return work.call();
+                } finally {
+                    places.release();
+                }
+            }));
+        }
+        return clients;
     }
 
     /** Starts the runtime with the PingSource's cron off: the hourly job never runs on its own. */

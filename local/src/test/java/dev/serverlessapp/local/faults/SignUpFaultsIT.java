@@ -21,7 +21,6 @@ import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -73,8 +72,7 @@ class SignUpFaultsIT {
         boolean large = FaultPlan.largeRequested(Fuzz.large());
         FaultPlan plan = large ? FaultPlan.large(random) : FaultPlan.small(random);
         System.out.println("Fault suite, seed " + Fuzz.seed() + ": " + plan);
-        RuntimeOptions.Ports ports = new RuntimeOptions.Ports(Ports.freeFixed(), Ports.freeFixed(), Ports.freeFixed(),
-                Ports.freeFixed(), Ports.freeFixed(), Ports.freeFixed());
+        RuntimeOptions.Ports ports = FaultInjector.fixedPorts();
         dynamoDb = FaultProxy.start(0, ports.dynamoDb());
         sqs = FaultProxy.start(0, ports.sqs());
         smtp = SmtpCatcher.start(Ports.free());
@@ -156,40 +154,14 @@ class SignUpFaultsIT {
         return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
     }
 
-    /**
-     * Each client arrives at a seeded moment within the faults' span and starts when one of the plan's
-     * places is free, so a slow or failing system slows the arrivals, as with people waiting their turn.
-     */
     private List<Future<Outcome>> signUps(FaultPlan plan, URI users, ExecutorService clients, Random random) {
         CarefulClient client = new CarefulClient(http(), users, plan.requestTimeout(), plan.clientBudget());
-        // Fair: whoever has waited longest for a place gets the next one.
-        Semaphore places = new Semaphore(plan.concurrency(), true);
-        long span = plan.length().toMillis();
-        Instant begin = Instant.now();
-        List<Future<Outcome>> signUps = new ArrayList<>();
-        List<Long> arrivals = new ArrayList<>();
-        for (int i = 0; i < plan.users(); i++) {
-            arrivals.add((long) (random.nextDouble() * span));
-        }
-        arrivals.sort(Long::compare);
-        for (int i = 0; i < plan.users(); i++) {
-            int n = i;
-            long arrival = arrivals.get(i);
+        return faults.clients(plan, random, clients, n -> {
             String key = new java.util.UUID(random.nextLong(), random.nextLong()).toString();
             Random own = new Random(random.nextLong());
-            signUps.add(clients.submit(() -> {
-                Thread.sleep(Math.max(0, Duration.between(Instant.now(), begin.plusMillis(arrival)).toMillis()));
-                places.acquire();
-                faults.started.incrementAndGet();
-                try {
-                    return client.signUp("User " + n, "user" + n + "@faults.example.com", key,
-                            "10." + (n >> 16 & 255) + "." + (n >> 8 & 255) + "." + (n & 255), own);
-                } finally {
-                    places.release();
-                }
-            }));
-        }
-        return signUps;
+            return () -> client.signUp("User " + n, "user" + n + "@faults.example.com", key,
+                    "10." + (n >> 16 & 255) + "." + (n >> 8 & 255) + "." + (n & 255), own);
+        });
     }
 
     // ---- counting ----

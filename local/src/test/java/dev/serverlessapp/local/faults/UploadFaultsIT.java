@@ -1,7 +1,6 @@
 package dev.serverlessapp.local.faults;
 
 import dev.serverlessapp.backends.Backends;
-import dev.serverlessapp.backends.Ports;
 import dev.serverlessapp.contract.FileVersionItem;
 import dev.serverlessapp.local.RuntimeOptions;
 import dev.serverlessapp.local.faults.FaultPlan.Window;
@@ -29,7 +28,6 @@ import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
 import java.util.stream.Collectors;
 import javax.imageio.ImageIO;
 import org.assertj.core.api.SoftAssertions;
@@ -86,8 +84,7 @@ class UploadFaultsIT {
         boolean large = FaultPlan.largeRequested(Fuzz.large());
         FaultPlan plan = large ? FaultPlan.uploadsLarge(random) : FaultPlan.uploadsSmall(random);
         System.out.println("Upload fault suite, seed " + Fuzz.seed() + ": " + plan);
-        RuntimeOptions.Ports ports = new RuntimeOptions.Ports(Ports.freeFixed(), Ports.freeFixed(), Ports.freeFixed(),
-                Ports.freeFixed(), Ports.freeFixed(), Ports.freeFixed());
+        RuntimeOptions.Ports ports = FaultInjector.fixedPorts();
         dynamoDb = FaultProxy.start(0, ports.dynamoDb());
         s3Proxy = FaultProxy.start(0, ports.s3());
         faults = new FaultInjector(Map.of(FaultPlan.DYNAMODB, dynamoDb, FaultPlan.S3, s3Proxy), stopping -> { });
@@ -153,38 +150,15 @@ class UploadFaultsIT {
                 .build();
     }
 
-    /**
-     * Each client arrives at a seeded moment within the faults' span, waits for a free place and uploads
-     * one file, again and again until S3 takes it (the runtime may be restarting) or its budget ends.
-     */
+    /** Each client uploads one file, again and again until S3 takes it (the runtime may be restarting). */
     private List<Future<Optional<Upload>>> uploads(FaultPlan plan, S3Client s3, String bucket, ExecutorService clients,
                                                    Random random) {
-        Semaphore places = new Semaphore(plan.concurrency(), true);
-        long span = plan.length().toMillis();
-        Instant begin = Instant.now();
-        List<Long> arrivals = new ArrayList<>();
-        for (int i = 0; i < plan.users(); i++) {
-            arrivals.add((long) (random.nextDouble() * span));
-        }
-        arrivals.sort(Long::compare);
-        List<Future<Optional<Upload>>> uploads = new ArrayList<>();
-        for (int i = 0; i < plan.users(); i++) {
-            long arrival = arrivals.get(i);
-            boolean image = i % 2 == 0;
-            String key = PREFIX + i + "-" + Long.toHexString(random.nextLong()) + (image ? ".png" : ".txt");
+        return faults.clients(plan, random, clients, n -> {
+            boolean image = n % 2 == 0;
+            String key = PREFIX + n + "-" + Long.toHexString(random.nextLong()) + (image ? ".png" : ".txt");
             byte[] bytes = image ? png(new Random(random.nextLong())) : text(new Random(random.nextLong()));
-            uploads.add(clients.submit(() -> {
-                Thread.sleep(Math.max(0, Duration.between(Instant.now(), begin.plusMillis(arrival)).toMillis()));
-                places.acquire();
-                faults.started.incrementAndGet();
-                try {
-                    return upload(s3, bucket, key, bytes, image, plan.clientBudget());
-                } finally {
-                    places.release();
-                }
-            }));
-        }
-        return uploads;
+            return () -> upload(s3, bucket, key, bytes, image, plan.clientBudget());
+        });
     }
 
     private static Optional<Upload> upload(S3Client s3, String bucket, String key, byte[] bytes, boolean image,
